@@ -1,0 +1,30 @@
+package io.leadflow.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.Set;
+
+@Command(name = "leadflow", mixinStandardHelpOptions = true, version = "leadflow 0.1.0",
+        description = "Event-sourced lead routing on Kafka Streams. Without a command: local mode.",
+        subcommands = {LocalCommand.class, EngineCommand.class, GatewayCommand.class, TailCommand.class})
+public final class LeadflowCli {
+    private static final Set<String> COMMANDS = Set.of("local", "engine", "gateway", "tail", "help", "-h", "--help", "-V", "--version");
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; {@code local} when none is named, so the bare jar starts everything. */
+    static int run(String... args) {
+        String[] effective = args.length == 0 || !COMMANDS.contains(args[0]) ? prepend("local", args) : args;
+        return new CommandLine(new LeadflowCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(effective);
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+}

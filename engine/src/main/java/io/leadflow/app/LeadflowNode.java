@@ -1,0 +1,106 @@
+package io.leadflow.app;
+
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.connectors.gateway.RawEventWriter;
+import io.leadflow.connectors.gateway.WebhookGateway;
+import io.leadflow.connectors.mango.MangoWebhook;
+import io.leadflow.avro.Vendor;
+import io.leadflow.engine.EngineSettings;
+import io.leadflow.engine.EngineTopology;
+import io.leadflow.engine.LeadflowEngine;
+import io.leadflow.engine.TopicProvisioner;
+import io.leadflow.http.HealthChecks;
+import io.leadflow.http.HttpServer;
+import io.leadflow.registry.client.SchemaRegistryClients;
+import io.leadflow.topics.Topics;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The leadflow parts of one process — engine, gateway, or both — on one HTTP port. Local mode, the
+ * {@code engine} and the {@code gateway} commands all assemble their process here.
+ */
+public final class LeadflowNode implements AutoCloseable {
+    /** How long a vendor waits for the durable write before it gets 503 and retries. */
+    public static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final HttpServer http;
+    private final LeadflowEngine engine;
+
+    private LeadflowNode(HttpServer http, LeadflowEngine engine, List<AutoCloseable> parts) {
+        this.http = http;
+        this.engine = engine;
+        this.parts.addAll(parts);
+    }
+
+    /**
+     * @param engineOptions null for a gateway-only process
+     * @param runGateway    mount the vendor webhooks
+     */
+    public static LeadflowNode start(String bootstrapServers, Map<String, String> registryConfig, LeadflowConfig config,
+                                     HttpOptions httpOptions, EngineOptions engineOptions, boolean runGateway,
+                                     HealthChecks health) {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            Topics topics = new Topics(SchemaRegistryClients.fromConfig(registryConfig), registryConfig);
+            LeadflowEngine engine = null;
+            if (engineOptions != null) {
+                try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                    TopicProvisioner.ensure(admin, topics.all(), engineOptions.partitions, engineOptions.replicationFactor);
+                }
+                EngineSettings settings = new EngineSettings(engineOptions.applicationId, bootstrapServers, registryConfig,
+                        engineOptions.stateDir, engineOptions.streamThreads, engineOptions.replicationFactor,
+                        engineOptions.standbyReplicas);
+                engine = new LeadflowEngine(EngineTopology.build(topics, config), settings).start();
+                started.add(engine);
+                health.add("engine", engine::health);
+            }
+            HttpServer http = new HttpServer(health, httpOptions.maxBodyBytes);
+            started.add(0, http); // stop taking requests first
+            if (runGateway) {
+                RawEventWriter writer = new RawEventWriter(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                        topics.raw(Vendor.MANGO), ACK_TIMEOUT);
+                started.add(1, writer);
+                new WebhookGateway(config, topics, writer, ACK_TIMEOUT, List.of(new MangoWebhook())).mount(http);
+                health.add("gateway", () -> HealthChecks.Health.up("accepting webhooks"));
+            }
+            http.start(httpOptions.host, httpOptions.port);
+            return new LeadflowNode(http, engine, started);
+        } catch (RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** Blocks until the engine processes (no-op for a gateway-only node). */
+    public void awaitEngineRunning(Duration timeout) throws InterruptedException {
+        if (engine != null) {
+            engine.awaitRunning(timeout);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(parts);
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(LeadflowNode.class).warn("Error while stopping {}", part, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.leadflow.engine;
+
+import io.leadflow.http.HealthChecks.Health;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/** The running engine: one KafkaStreams instance over {@link EngineTopology}, with its health. */
+public final class LeadflowEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LeadflowEngine.class);
+
+    private final KafkaStreams streams;
+
+    public LeadflowEngine(Topology topology, EngineSettings settings) {
+        Properties props = new Properties();
+        props.putAll(settings.streamsProperties());
+        this.streams = new KafkaStreams(topology, props);
+        // Bad records are dead-lettered by the handlers; what still escapes is a broken thread: replace it.
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("Stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> log.info("Engine {} -> {}", before, now));
+    }
+
+    public LeadflowEngine start() {
+        streams.start();
+        return this;
+    }
+
+    /** Waits until the engine has its partitions and is processing. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+                throw new IllegalStateException("Engine is " + streams.state() + " after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    public Health health() {
+        KafkaStreams.State state = streams.state();
+        return switch (state) {
+            case RUNNING -> Health.up("RUNNING");
+            case CREATED, REBALANCING -> Health.starting(state.name());
+            default -> Health.down(state.name());
+        };
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,29 @@
+package io.leadflow.lead;
+
+import io.leadflow.topics.Topics;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/** The lead sub-topology: canonical calls → {@link LeadLifecycleProcessor} → lead events + lead state. */
+public final class LeadTopology {
+    public static final String SOURCE = "lead-calls-source";
+    public static final String LIFECYCLE = "lead-lifecycle";
+    public static final String STATE_STORE = "lead-state-store";
+    public static final String EVENTS_SINK = "lead-events-sink";
+    public static final String STATE_SINK = "lead-state-sink";
+
+    private LeadTopology() {
+    }
+
+    public static void addTo(Topology topology, Topics topics) {
+        var calls = topics.calls();
+        var events = topics.leadEvents();
+        var state = topics.leadState();
+        topology.addSource(SOURCE, calls.keySerde().deserializer(), calls.valueSerde().deserializer(), calls.name());
+        topology.addProcessor(LIFECYCLE, () -> new LeadLifecycleProcessor(STATE_STORE, EVENTS_SINK, STATE_SINK), SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STATE_STORE), state.keySerde(), state.valueSerde()), LIFECYCLE);
+        topology.addSink(EVENTS_SINK, events.name(), events.keySerde().serializer(), events.valueSerde().serializer(), LIFECYCLE);
+        topology.addSink(STATE_SINK, state.name(), state.keySerde().serializer(), state.valueSerde().serializer(), LIFECYCLE);
+    }
+}

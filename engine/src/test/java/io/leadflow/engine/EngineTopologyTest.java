@@ -1,0 +1,212 @@
+package io.leadflow.engine;
+
+import io.leadflow.avro.CallEvent;
+import io.leadflow.avro.CallStatus;
+import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.DeadLetter;
+import io.leadflow.avro.LeadClass;
+import io.leadflow.avro.LeadCreated;
+import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.LeadState;
+import io.leadflow.avro.LeadStatus;
+import io.leadflow.avro.LeadTouched;
+import io.leadflow.avro.RawEnvelope;
+import io.leadflow.avro.RawKey;
+import io.leadflow.avro.Vendor;
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.registry.client.SchemaRegistryClients;
+import io.leadflow.testing.MangoRequests;
+import io.leadflow.topics.Topic;
+import io.leadflow.topics.Topics;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The engine topology end to end in a TopologyTestDriver: raw Mango envelopes in, lead events out. */
+class EngineTopologyTest {
+    private static final String SCOPE = "engine-topology-test";
+    private static final Map<String, String> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
+    private static final long T0 = Instant.parse("2026-11-20T09:15:00Z").getEpochSecond();
+    private static final ContactKey CALLER = new ContactKey("demo", "+79161234567");
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private Topics topics;
+    private TestInputTopic<RawKey, RawEnvelope> mango;
+    private TestOutputTopic<ContactKey, CallEvent> calls;
+    private TestOutputTopic<ContactKey, LeadEvent> leadEvents;
+    private TestOutputTopic<ContactKey, LeadState> leadState;
+    private TestOutputTopic<RawKey, DeadLetter> deadLetters;
+
+    @BeforeEach
+    void startDriver() {
+        topics = new Topics(SchemaRegistryClients.fromConfig(REGISTRY), REGISTRY);
+        EngineSettings settings = new EngineSettings("engine-topology-test", "unused:9092", REGISTRY, stateDir, 1, 1, 0);
+        Properties props = new Properties();
+        props.putAll(settings.streamsProperties());
+        driver = new TopologyTestDriver(EngineTopology.build(topics, LeadflowConfig.load(null)), props);
+        mango = input(topics.raw(Vendor.MANGO));
+        calls = output(topics.calls());
+        leadEvents = output(topics.leadEvents());
+        leadState = output(topics.leadState());
+        deadLetters = output(topics.deadLetter());
+    }
+
+    @AfterEach
+    void stopDriver() {
+        driver.close();
+        SchemaRegistryClients.dropScope(SCOPE);
+    }
+
+    @Test
+    void aMissedCallOpensAMissedCallLead() {
+        // Given a missed call summary from Mango
+        pipe("entry-1", MangoRequests.summaryJson("entry-1", "79161234567", false, T0));
+
+        // Then one canonical call and one created lead for the caller
+        CallEvent call = calls.readValue();
+        assertThat(call.getStatus()).isEqualTo(CallStatus.MISSED);
+        assertThat(call.getStartedAt()).isEqualTo(Instant.ofEpochSecond(T0));
+
+        var created = leadEvents.readKeyValue();
+        assertThat(created.key).isEqualTo(CALLER);
+        assertThat(created.value.getSequence()).isEqualTo(1);
+        assertThat(created.value.getPayload()).isInstanceOfSatisfying(LeadCreated.class, p -> {
+            assertThat(p.getLeadClass()).isEqualTo(LeadClass.MISSED_CALL);
+            assertThat(p.getCallId()).isEqualTo("entry-1");
+            assertThat(p.getLine()).isEqualTo("+74951234567");
+            assertThat(p.getAnsweredBy()).isNull();
+        });
+        assertThat(created.value.getCauseId()).isEqualTo("mango:summary:entry-1");
+        assertThat(leadEvents.isEmpty()).isTrue();
+
+        LeadState state = leadState.readValue();
+        assertThat(state.getStatus()).isEqualTo(LeadStatus.OPEN);
+        assertThat(state.getLeadId()).isEqualTo(created.value.getLeadId());
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRedeliveredVendorEventChangesNothing() {
+        String json = MangoRequests.summaryJson("entry-1", "79161234567", true, T0);
+        pipe("entry-1", json);
+        pipe("entry-1", json); // Mango retried the same summary
+
+        assertThat(leadEvents.readValuesToList()).hasSize(1);
+        assertThat(calls.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void laterCallsOfTheSameContactTouchTheOpenLeadWhateverTheNumberFormat() {
+        pipe("entry-1", MangoRequests.summaryJson("entry-1", "79161234567", true, T0));
+        pipe("entry-2", MangoRequests.summaryJson("entry-2", "89161234567", false, T0 + 3600));
+        pipe("entry-3", MangoRequests.summaryJson("entry-3", "+7 (916) 123-45-67", true, T0 + 7200));
+
+        var events = leadEvents.readKeyValuesToList();
+        assertThat(events).extracting(kv -> kv.key).containsOnly(CALLER);
+        assertThat(events).extracting(kv -> kv.value.getSequence()).containsExactly(1L, 2L, 3L);
+        assertThat(events).extracting(kv -> kv.value.getLeadId()).containsOnly(events.get(0).value.getLeadId());
+        assertThat(events.get(1).value.getPayload()).isInstanceOfSatisfying(LeadTouched.class,
+                t -> assertThat(t.getMissed()).isTrue());
+        assertThat(leadState.readValuesToList()).last().satisfies(s -> {
+            assertThat(s.getTouches()).isEqualTo(3);
+            assertThat(s.getLastTouchAt()).isEqualTo(Instant.ofEpochSecond(T0 + 7200));
+        });
+    }
+
+    @Test
+    void anOutboundCallOpensNoLead() {
+        String json = MangoRequests.summaryJson("entry-9", "79161234567", true, T0)
+                .replace("\"call_direction\":1", "\"call_direction\":2")
+                .replace("\"from\":{\"number\":\"79161234567\"}", "\"from\":{\"extension\":\"101\"}")
+                .replace("\"to\":{\"extension\":\"101\",\"number\":\"74951234567\"}", "\"to\":{\"number\":\"79161234567\"}");
+        pipe("entry-9", json);
+
+        assertThat(calls.readValue().getDirection()).hasToString("OUTBOUND");
+        assertThat(leadEvents.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anUnparseableEnvelopeIsDeadLetteredWithItsBodyAndTheStreamGoesOn() {
+        // Given a body whose json is broken, then a valid one
+        String broken = MangoRequests.signedForm("{\"entry_id\":\"x\",");
+        mango.pipeInput(new RawKey("demo", "x"), envelope("demo", "x", broken));
+        pipe("entry-1", MangoRequests.summaryJson("entry-1", "79161234567", false, T0));
+
+        DeadLetter letter = deadLetters.readValue();
+        assertThat(letter.getReason()).contains("not valid JSON");
+        assertThat(letter.getStage()).isEqualTo("intake-normalize");
+        assertThat(letter.getTenant()).isEqualTo("demo");
+        assertThat(letter.getSourceTopic()).isEqualTo("leadflow.raw.mango");
+        assertThat(StandardCharsets.UTF_8.decode(letter.getValue()).toString()).isEqualTo(broken);
+        assertThat(leadEvents.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void anEnvelopeOfAnUnknownTenantIsDeadLettered() {
+        String json = MangoRequests.summaryJson("entry-1", "79161234567", false, T0);
+        mango.pipeInput(new RawKey("ghost", "entry-1"), envelope("ghost", "mango:summary:entry-1", MangoRequests.signedForm(json)));
+
+        assertThat(deadLetters.readValue().getReason()).isEqualTo("tenant 'ghost' is not configured");
+        assertThat(leadEvents.isEmpty()).isTrue();
+    }
+
+    @Test
+    void bytesThatAreNotAvroDoNotStopTheStream() {
+        // (that they reach the dead-letter topic is checked against a real broker in VerticalSliceIT:
+        // TopologyTestDriver does not emit the records an exception handler returns)
+        TestInputTopic<byte[], byte[]> rawBytes = driver.createInputTopic(topics.raw(Vendor.MANGO).name(),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        rawBytes.pipeInput("k".getBytes(StandardCharsets.UTF_8), "not avro at all".getBytes(StandardCharsets.UTF_8));
+        pipe("entry-1", MangoRequests.summaryJson("entry-1", "79161234567", false, T0));
+
+        assertThat(leadEvents.readValuesToList()).hasSize(1);
+    }
+
+    private void pipe(String entryId, String json) {
+        mango.pipeInput(new RawKey("demo", entryId),
+                envelope("demo", "mango:summary:" + entryId, MangoRequests.signedForm(json)));
+    }
+
+    private static RawEnvelope envelope(String tenant, String dedupeKey, String body) {
+        return RawEnvelope.newBuilder()
+                .setRequestId(UUID.randomUUID().toString())
+                .setTenant(tenant)
+                .setVendor(Vendor.MANGO)
+                .setKind("events/summary")
+                .setReceivedAt(Instant.ofEpochSecond(T0 + 100))
+                .setMethod("POST")
+                .setPath("/hooks/" + tenant + "/mango/events/summary")
+                .setContentType("application/x-www-form-urlencoded")
+                .setHeaders(Map.of())
+                .setBody(ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)))
+                .setSignatureVerified(true)
+                .setDedupeKey(dedupeKey)
+                .build();
+    }
+
+    private <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    private <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    }
+}

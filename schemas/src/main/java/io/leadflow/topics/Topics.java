@@ -1,0 +1,117 @@
+package io.leadflow.topics;
+
+import io.leadflow.avro.CallEvent;
+import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.DeadLetter;
+import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.LeadState;
+import io.leadflow.avro.RawEnvelope;
+import io.leadflow.avro.RawKey;
+import io.leadflow.avro.Touch;
+import io.leadflow.avro.Vendor;
+import io.leadflow.registry.client.SchemaRegistryClient;
+import io.leadflow.registry.serde.SpecificAvroSerde;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The one registry of leadflow's topics: names, key and value schemas, serdes, retention. Every module
+ * takes its topics from here, so a name or a serde is never spelled twice.
+ */
+public final class Topics {
+    public static final String PREFIX = "leadflow.";
+    public static final String CALLS = PREFIX + "calls";
+    public static final String TOUCHES = PREFIX + "touches";
+    public static final String LEAD_EVENTS = PREFIX + "lead-events";
+    public static final String LEAD_STATE = PREFIX + "lead-state";
+    public static final String DEAD_LETTER = PREFIX + "dead-letter";
+
+    /** Raw vendor requests are the source of truth for re-parsing: keep them long. */
+    private static final long RAW_RETENTION_MS = Duration.ofDays(90).toMillis();
+    private static final long DEAD_LETTER_RETENTION_MS = Duration.ofDays(30).toMillis();
+    private static final long FOREVER = -1;
+
+    private final Map<Vendor, Topic<RawKey, RawEnvelope>> raw = new EnumMap<>(Vendor.class);
+    private final Topic<ContactKey, CallEvent> calls;
+    private final Topic<ContactKey, Touch> touches;
+    private final Topic<ContactKey, LeadEvent> leadEvents;
+    private final Topic<ContactKey, LeadState> leadState;
+    private final Topic<RawKey, DeadLetter> deadLetter;
+
+    /**
+     * @param registry     the schema registry all serdes share (one client, one cache)
+     * @param serdeConfig  serde settings such as {@code auto.register.schemas} and subject name strategies
+     */
+    public Topics(SchemaRegistryClient registry, Map<String, ?> serdeConfig) {
+        for (Vendor vendor : Vendor.values()) {
+            if (vendor != Vendor.UNKNOWN && vendor != Vendor.LEADFLOW) {
+                raw.put(vendor, topic(rawTopicName(vendor), RawKey.class, RawEnvelope.class, registry, serdeConfig, false, RAW_RETENTION_MS));
+            }
+        }
+        calls = topic(CALLS, ContactKey.class, CallEvent.class, registry, serdeConfig, false, FOREVER);
+        touches = topic(TOUCHES, ContactKey.class, Touch.class, registry, serdeConfig, false, FOREVER);
+        leadEvents = topic(LEAD_EVENTS, ContactKey.class, LeadEvent.class, registry, serdeConfig, false, FOREVER);
+        leadState = topic(LEAD_STATE, ContactKey.class, LeadState.class, registry, serdeConfig, true, FOREVER);
+        deadLetter = topic(DEAD_LETTER, RawKey.class, DeadLetter.class, registry, serdeConfig, false, DEAD_LETTER_RETENTION_MS);
+    }
+
+    public static String rawTopicName(Vendor vendor) {
+        return PREFIX + "raw." + vendor.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Verbatim vendor requests, keyed by tenant + the vendor's ordering key (e.g. Mango entry_id). */
+    public Topic<RawKey, RawEnvelope> raw(Vendor vendor) {
+        Topic<RawKey, RawEnvelope> topic = raw.get(vendor);
+        if (topic == null) {
+            throw new IllegalArgumentException("No raw topic for vendor " + vendor);
+        }
+        return topic;
+    }
+
+    /** Canonical call outcomes from every PBX and call tracker, keyed by tenant + contact. */
+    public Topic<ContactKey, CallEvent> calls() {
+        return calls;
+    }
+
+    /** Canonical marketing touches (tracked calls, forms), keyed by tenant + contact. */
+    public Topic<ContactKey, Touch> touches() {
+        return touches;
+    }
+
+    /** The lead event log, keyed by tenant + contact. */
+    public Topic<ContactKey, LeadEvent> leadEvents() {
+        return leadEvents;
+    }
+
+    /** Current lead per contact (compacted). */
+    public Topic<ContactKey, LeadState> leadState() {
+        return leadState;
+    }
+
+    /** Records the engine could not process, with the reason and the raw bytes. */
+    public Topic<RawKey, DeadLetter> deadLetter() {
+        return deadLetter;
+    }
+
+    /** Every topic leadflow owns, for provisioning. */
+    public List<Topic<?, ?>> all() {
+        return Stream.concat(raw.values().stream(), Stream.of(calls, touches, leadEvents, leadState, deadLetter))
+                .<Topic<?, ?>>map(t -> t)
+                .toList();
+    }
+
+    private static <K extends SpecificRecord, V extends SpecificRecord> Topic<K, V> topic(
+            String name, Class<K> keyClass, Class<V> valueClass, SchemaRegistryClient registry,
+            Map<String, ?> serdeConfig, boolean compacted, long retentionMs) {
+        SpecificAvroSerde<K> keySerde = new SpecificAvroSerde<>(keyClass, registry);
+        keySerde.configure(serdeConfig, true);
+        SpecificAvroSerde<V> valueSerde = new SpecificAvroSerde<>(valueClass, registry);
+        valueSerde.configure(serdeConfig, false);
+        return new Topic<>(name, keySerde, valueSerde, compacted, retentionMs);
+    }
+}
