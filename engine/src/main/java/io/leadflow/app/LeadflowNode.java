@@ -57,7 +57,7 @@ public final class LeadflowNode implements AutoCloseable {
                 EngineSettings settings = new EngineSettings(engineOptions.applicationId, bootstrapServers, registryConfig,
                         engineOptions.stateDir, engineOptions.streamThreads, engineOptions.replicationFactor,
                         engineOptions.standbyReplicas);
-                engine = new LeadflowEngine(EngineTopology.build(topics, config), settings).start();
+                engine = new LeadflowEngine(EngineTopology.build(topics, config, settings.streamsProperties()), settings).start();
                 started.add(engine);
                 health.add("engine", engine::health);
             }

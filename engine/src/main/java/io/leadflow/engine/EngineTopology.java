@@ -4,9 +4,12 @@ import io.leadflow.config.LeadflowConfig;
 import io.leadflow.intake.IntakeTopology;
 import io.leadflow.lead.LeadTopology;
 import io.leadflow.topics.Topics;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 
 import java.time.Duration;
+import java.util.Map;
 
 /** The whole engine as one Kafka Streams topology: intake, then the lead lifecycle. Tests call {@link #build}. */
 public final class EngineTopology {
@@ -16,13 +19,10 @@ public final class EngineTopology {
     private EngineTopology() {
     }
 
-    public static Topology build(Topics topics, LeadflowConfig config) {
-        return build(topics, config, DEFAULT_DEDUPE_WINDOW);
-    }
-
-    public static Topology build(Topics topics, LeadflowConfig config, Duration dedupeWindow) {
-        Topology topology = new Topology();
-        IntakeTopology.addTo(topology, topics, config, dedupeWindow);
+    /** @param streamsProperties the engine's Kafka Streams configuration, which the topology's own config derives from */
+    public static Topology build(Topics topics, LeadflowConfig config, Map<String, Object> streamsProperties) {
+        Topology topology = new Topology(new TopologyConfig(new StreamsConfig(streamsProperties)));
+        IntakeTopology.addTo(topology, topics, config, DEFAULT_DEDUPE_WINDOW);
         LeadTopology.addTo(topology, topics);
         return topology;
     }

@@ -1,6 +1,7 @@
 package io.leadflow.engine;
 
 import io.leadflow.http.HealthChecks.Health;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -57,8 +58,13 @@ public final class LeadflowEngine implements AutoCloseable {
         return streams;
     }
 
+    /**
+     * Commits and leaves the consumer group, so the partitions move at once — to the other instances, or
+     * to this one when it restarts — instead of after the session timeout.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
     }
 }

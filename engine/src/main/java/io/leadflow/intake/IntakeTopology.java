@@ -4,9 +4,8 @@ import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.intake.mango.MangoSummaryParser;
 import io.leadflow.topics.Topics;
-import org.apache.kafka.common.serialization.Serdes;
+import io.leadflow.engine.state.ExpiringKeys;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -45,9 +44,7 @@ public final class IntakeTopology {
         topology.addProcessor(NORMALIZE,
                 () -> new Normalizer(config, parsers, DEDUPE_STORE, dedupeWindow, CALLS_SINK, DEAD_LETTER_SINK),
                 sources);
-        topology.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DEDUPE_STORE, dedupeWindow, dedupeWindow, false),
-                Serdes.String(), Serdes.Long()), NORMALIZE);
+        topology.addStateStore(ExpiringKeys.storeBuilder(DEDUPE_STORE), NORMALIZE);
         topology.addSink(CALLS_SINK, topics.calls().name(),
                 topics.calls().keySerde().serializer(), topics.calls().valueSerde().serializer(), NORMALIZE);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetter().name(),

@@ -8,12 +8,12 @@ import io.leadflow.avro.RawKey;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.engine.DeadLetters;
+import io.leadflow.engine.state.ExpiringKeys;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +22,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Raw vendor envelopes → canonical call events keyed by tenant + contact. Redelivered vendor events (same
- * dedupe key within the dedupe window) are dropped; envelopes that cannot be parsed go to the dead-letter
- * topic with the reason and the vendor's body, and processing goes on.
+ * Raw vendor envelopes → canonical call events keyed by tenant + contact. Redelivered vendor events (a
+ * dedupe key seen within the dedupe window, in stream time) are dropped; envelopes that cannot be parsed
+ * go to the dead-letter topic with the reason and the vendor's body, and processing goes on.
  */
 public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, Object> {
     private static final Logger log = LoggerFactory.getLogger(Normalizer.class);
     public static final String STAGE = "intake-normalize";
+    /** How often, in stream time, remembered event ids are expired, and how many at most per run. */
+    static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(1);
+    static final int EXPIRY_BATCH = 10_000;
 
     private final LeadflowConfig config;
     private final Map<io.leadflow.avro.Vendor, RawEventParser> parsers;
@@ -38,7 +41,7 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
     private final String deadLetterChild;
 
     private ProcessorContext<Object, Object> context;
-    private WindowStore<String, Long> seen;
+    private ExpiringKeys seen;
 
     public Normalizer(LeadflowConfig config, Map<io.leadflow.avro.Vendor, RawEventParser> parsers, String dedupeStoreName,
                       Duration dedupeWindow, String callsChild, String deadLetterChild) {
@@ -53,7 +56,9 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.seen = context.getStateStore(dedupeStoreName);
+        this.seen = new ExpiringKeys(context.getStateStore(dedupeStoreName), dedupeWindow);
+        // stream time, not wall-clock: a replay forgets exactly what the live run forgot
+        context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, now -> seen.expire(now, EXPIRY_BATCH));
     }
 
     @Override
@@ -64,7 +69,7 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
         }
         String dedupeKey = envelope.getDedupeKey();
         long time = record.timestamp();
-        if (alreadySeen(dedupeKey, time)) {
+        if (seen.contains(dedupeKey)) {
             log.debug("Dropped redelivered event {}", dedupeKey);
             return;
         }
@@ -79,7 +84,7 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
             context.forward(new Record<>(new ContactKey(event.getTenant(), event.getContact()), event,
                     event.getStartedAt().toEpochMilli()), callsChild);
         }
-        seen.put(dedupeKey, time, time);
+        seen.add(dedupeKey, time);
     }
 
     private List<CallEvent> parse(RawEnvelope envelope) {
@@ -93,13 +98,6 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
             throw new UnparseableEvent("no parser for vendor " + envelope.getVendor());
         }
         return parser.parse(envelope, tenant);
-    }
-
-    private boolean alreadySeen(String dedupeKey, long time) {
-        long from = Math.max(0, time - dedupeWindow.toMillis());
-        try (WindowStoreIterator<Long> hits = seen.fetch(dedupeKey, from, time + dedupeWindow.toMillis())) {
-            return hits.hasNext();
-        }
     }
 
     private void deadLetter(Record<RawKey, RawEnvelope> record, RawEnvelope envelope, UnparseableEvent error) {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
@@ -61,7 +62,7 @@ class EngineTopologyTest {
         EngineSettings settings = new EngineSettings("engine-topology-test", "unused:9092", REGISTRY, stateDir, 1, 1, 0);
         Properties props = new Properties();
         props.putAll(settings.streamsProperties());
-        driver = new TopologyTestDriver(EngineTopology.build(topics, LeadflowConfig.load(null)), props);
+        driver = new TopologyTestDriver(EngineTopology.build(topics, LeadflowConfig.load(null), settings.streamsProperties()), props);
         mango = input(topics.raw(Vendor.MANGO));
         calls = output(topics.calls());
         leadEvents = output(topics.leadEvents());
@@ -147,7 +148,7 @@ class EngineTopologyTest {
     void anUnparseableEnvelopeIsDeadLetteredWithItsBodyAndTheStreamGoesOn() {
         // Given a body whose json is broken, then a valid one
         String broken = MangoRequests.signedForm("{\"entry_id\":\"x\",");
-        mango.pipeInput(new RawKey("demo", "x"), envelope("demo", "x", broken));
+        mango.pipeInput(new RawKey("demo", "x"), envelope("demo", "x", broken), Instant.ofEpochSecond(T0));
         pipe("entry-1", MangoRequests.summaryJson("entry-1", "79161234567", false, T0));
 
         DeadLetter letter = deadLetters.readValue();
@@ -162,7 +163,8 @@ class EngineTopologyTest {
     @Test
     void anEnvelopeOfAnUnknownTenantIsDeadLettered() {
         String json = MangoRequests.summaryJson("entry-1", "79161234567", false, T0);
-        mango.pipeInput(new RawKey("ghost", "entry-1"), envelope("ghost", "mango:summary:entry-1", MangoRequests.signedForm(json)));
+        mango.pipeInput(new RawKey("ghost", "entry-1"), envelope("ghost", "mango:summary:entry-1", MangoRequests.signedForm(json)),
+                Instant.ofEpochSecond(T0));
 
         assertThat(deadLetters.readValue().getReason()).isEqualTo("tenant 'ghost' is not configured");
         assertThat(leadEvents.isEmpty()).isTrue();
@@ -180,9 +182,28 @@ class EngineTopologyTest {
         assertThat(leadEvents.readValuesToList()).hasSize(1);
     }
 
+    @Test
+    void aVendorEventIdIsRememberedForTheDedupeWindowOfStreamTimeThenForgotten() {
+        Instant received = Instant.ofEpochSecond(T0);
+        String first = MangoRequests.summaryJson("entry-1", "79161234567", false, T0);
+        pipeAt("entry-1", first, received);
+        pipeAt("entry-1", first, received.plus(Duration.ofHours(23)));   // redelivered within the day: dropped
+        pipeAt("entry-2", MangoRequests.summaryJson("entry-2", "79161234567", false, T0 + 90_000), received.plus(Duration.ofHours(25)));
+        pipeAt("entry-1", first, received.plus(Duration.ofHours(25)).plusSeconds(1)); // a day later: a new delivery
+
+        assertThat(leadEvents.readValuesToList()).extracting(e -> e.getCauseId())
+                .containsExactly("mango:summary:entry-1", "mango:summary:entry-2", "mango:summary:entry-1");
+    }
+
     private void pipe(String entryId, String json) {
-        mango.pipeInput(new RawKey("demo", entryId),
-                envelope("demo", "mango:summary:" + entryId, MangoRequests.signedForm(json)));
+        pipeAt(entryId, json, Instant.ofEpochSecond(T0 + 100));
+    }
+
+    /** As the gateway writes it: the record's timestamp is when the request was received. */
+    private void pipeAt(String entryId, String json, Instant receivedAt) {
+        RawEnvelope envelope = RawEnvelope.newBuilder(envelope("demo", "mango:summary:" + entryId, MangoRequests.signedForm(json)))
+                .setReceivedAt(receivedAt).build();
+        mango.pipeInput(new RawKey("demo", entryId), envelope, receivedAt);
     }
 
     private static RawEnvelope envelope(String tenant, String dedupeKey, String body) {
