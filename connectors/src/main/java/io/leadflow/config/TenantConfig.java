@@ -1,7 +1,5 @@
 package io.leadflow.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import java.time.ZoneId;
 
 /**
@@ -11,7 +9,6 @@ import java.time.ZoneId;
  * @param region   ISO country used to read phone numbers written without a country code
  * @param mango    Mango Office VPBX credentials; absent when the tenant does not use Mango
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record TenantConfig(String timeZone, String region, MangoConfig mango) {
     public TenantConfig {
         timeZone = timeZone == null ? "Europe/Moscow" : timeZone;

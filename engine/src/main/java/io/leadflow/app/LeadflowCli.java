@@ -9,7 +9,7 @@ import java.util.Set;
         description = "Event-sourced lead routing on Kafka Streams. Without a command: local mode.",
         subcommands = {LocalCommand.class, EngineCommand.class, GatewayCommand.class, TailCommand.class})
 public final class LeadflowCli {
-    private static final Set<String> COMMANDS = Set.of("local", "engine", "gateway", "tail", "help", "-h", "--help", "-V", "--version");
+    private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -17,8 +17,9 @@ public final class LeadflowCli {
 
     /** Runs the command; {@code local} when none is named, so the bare jar starts everything. */
     static int run(String... args) {
-        String[] effective = args.length == 0 || !COMMANDS.contains(args[0]) ? prepend("local", args) : args;
-        return new CommandLine(new LeadflowCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(effective);
+        CommandLine cli = new CommandLine(new LeadflowCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        boolean named = args.length > 0 && (cli.getSubcommands().containsKey(args[0]) || TOP_LEVEL_OPTIONS.contains(args[0]));
+        return cli.execute(named ? args : prepend("local", args));
     }
 
     private static String[] prepend(String first, String[] rest) {

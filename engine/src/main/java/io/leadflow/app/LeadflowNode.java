@@ -11,6 +11,7 @@ import io.leadflow.engine.LeadflowEngine;
 import io.leadflow.engine.TopicProvisioner;
 import io.leadflow.http.HealthChecks;
 import io.leadflow.http.HttpServer;
+import io.leadflow.http.KafkaClusterHealth;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -48,6 +49,9 @@ public final class LeadflowNode implements AutoCloseable {
                                      HealthChecks health) {
         List<AutoCloseable> started = new ArrayList<>();
         try {
+            KafkaClusterHealth kafka = new KafkaClusterHealth(bootstrapServers);
+            started.add(kafka);
+            health.add("kafka", kafka);
             Topics topics = new Topics(SchemaRegistryClients.fromConfig(registryConfig), registryConfig);
             LeadflowEngine engine = null;
             if (engineOptions != null) {
@@ -58,18 +62,19 @@ public final class LeadflowNode implements AutoCloseable {
                         engineOptions.stateDir, engineOptions.streamThreads, engineOptions.replicationFactor,
                         engineOptions.standbyReplicas);
                 engine = new LeadflowEngine(EngineTopology.build(topics, config, settings.streamsProperties()), settings).start();
-                started.add(engine);
+                started.add(0, engine);
                 health.add("engine", engine::health);
             }
             HttpServer http = new HttpServer(health, httpOptions.maxBodyBytes);
-            started.add(0, http); // stop taking requests first
             if (runGateway) {
                 RawEventWriter writer = new RawEventWriter(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                         topics.raw(Vendor.MANGO), ACK_TIMEOUT);
-                started.add(1, writer);
-                new WebhookGateway(config, topics, writer, ACK_TIMEOUT, List.of(new MangoWebhook())).mount(http);
-                health.add("gateway", () -> HealthChecks.Health.up("accepting webhooks"));
+                started.add(0, writer);
+                WebhookGateway gateway = new WebhookGateway(config, topics, writer, ACK_TIMEOUT, List.of(new MangoWebhook()));
+                gateway.mount(http);
+                health.add("gateway", gateway::health);
             }
+            started.add(0, http); // closed first: stop taking requests before anything they need stops
             http.start(httpOptions.host, httpOptions.port);
             return new LeadflowNode(http, engine, started);
         } catch (RuntimeException e) {

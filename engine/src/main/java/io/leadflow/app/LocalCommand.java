@@ -59,9 +59,9 @@ final class LocalCommand implements Callable<Integer> {
         try {
             registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistry.Config(
                     broker.bootstrapServers(), HOST, registryPort, "_schemas", (short) 1));
-            HealthChecks health = new HealthChecks()
-                    .add("kafka", () -> Health.up(broker.bootstrapServers()))
-                    .add("schemaRegistry", registryHealth(registry));
+            EmbeddedSchemaRegistry schemaRegistry = registry;
+            HealthChecks health = new HealthChecks().add("schemaRegistry",
+                    () -> schemaRegistry.isRunning() ? Health.up(schemaRegistry.url()) : Health.down("not serving"));
             node = LeadflowNode.start(broker.bootstrapServers(), java.util.Map.of("schema.registry.url", registry.url()),
                     tenants, http, localEngine(), true, health);
             node.awaitEngineRunning(Duration.ofMinutes(2));
@@ -89,10 +89,6 @@ final class LocalCommand implements Callable<Integer> {
         engine.replicationFactor = 1;
         engine.standbyReplicas = 0;
         return engine;
-    }
-
-    private static java.util.function.Supplier<Health> registryHealth(EmbeddedSchemaRegistry registry) {
-        return () -> Health.up(registry.url());
     }
 
     private void printBanner(LocalKafkaBroker broker, EmbeddedSchemaRegistry registry, String base, double seconds) {

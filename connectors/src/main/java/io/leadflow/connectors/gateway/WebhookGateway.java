@@ -6,6 +6,7 @@ import io.leadflow.avro.RawKey;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.http.ApiException;
+import io.leadflow.http.HealthChecks;
 import io.leadflow.http.HttpServer;
 import io.leadflow.topics.Topics;
 import org.slf4j.Logger;
@@ -22,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Receives vendor webhooks on {@code /hooks/{tenant}/...}: checks the tenant and the vendor's signature,
@@ -36,16 +36,14 @@ public final class WebhookGateway {
     static final Set<String> KEPT_HEADERS = Set.of(
             "content-type", "user-agent", "x-forwarded-for", "x-real-ip", "signature", "x-request-id");
 
-    /** Requests acknowledged to vendors / refused / failed on the Kafka side, for metrics and tests. */
-    public record Counters(AtomicLong stored, AtomicLong rejected, AtomicLong unavailable) {
-    }
-
     private final LeadflowConfig config;
     private final Topics topics;
     private final RawEventWriter writer;
     private final Duration ackTimeout;
     private final List<VendorWebhook> webhooks;
-    private final Counters counters = new Counters(new AtomicLong(), new AtomicLong(), new AtomicLong());
+    private volatile Instant lastStored;
+    private volatile Instant lastFailed;
+    private volatile String lastFailure;
 
     public WebhookGateway(LeadflowConfig config, Topics topics, RawEventWriter writer, Duration ackTimeout,
                           List<VendorWebhook> webhooks) {
@@ -64,8 +62,13 @@ public final class WebhookGateway {
         }
     }
 
-    public Counters counters() {
-        return counters;
+    /** DOWN while the latest attempt to store an event failed: vendors are getting 503 and retrying. */
+    public HealthChecks.Health health() {
+        Instant failed = lastFailed;
+        if (failed != null && (lastStored == null || failed.isAfter(lastStored))) {
+            return HealthChecks.Health.down("last write failed at " + failed + ": " + lastFailure);
+        }
+        return HealthChecks.Health.up(lastStored == null ? "no event yet" : "last event stored at " + lastStored);
     }
 
     private void handle(VendorWebhook webhook, Context ctx) {
@@ -84,7 +87,6 @@ public final class WebhookGateway {
                 ctx.status(200).json(Map.of("status", "ok", "requestId", requestId));
             }
         } catch (ApiException e) {
-            (e.status() == 503 ? counters.unavailable() : counters.rejected()).incrementAndGet();
             log.info("Refused {} {} ({}): {} {}", ctx.method(), ctx.path(), requestId, e.status(), e.getMessage());
             throw e;
         }
@@ -110,18 +112,20 @@ public final class WebhookGateway {
                 .build();
         try {
             writer.write(topics.raw(webhook.vendor()), key, envelope).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            counters.stored().incrementAndGet();
+            lastStored = Instant.now();
         } catch (TimeoutException e) {
             throw unavailable("Kafka did not acknowledge the event within " + ackTimeout.toMillis() + " ms");
         } catch (ExecutionException e) {
-            throw unavailable("Kafka refused the event: " + e.getCause().getMessage());
+            throw unavailable("Kafka did not take the event: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("Interrupted while waiting for Kafka");
         }
     }
 
-    private static ApiException unavailable(String message) {
+    private ApiException unavailable(String message) {
+        lastFailure = message;
+        lastFailed = Instant.now();
         return new ApiException(503, "storage_unavailable", message + "; retry later, nothing was acknowledged");
     }
 

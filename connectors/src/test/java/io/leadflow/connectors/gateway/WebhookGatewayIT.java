@@ -113,8 +113,10 @@ class WebhookGatewayIT {
         // A writer pointed at a port where no broker listens: the write can never be acknowledged
         try (RawEventWriter deadEnd = new RawEventWriter(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"), raw, Duration.ofSeconds(2));
              HttpServer isolated = new HttpServer(new HealthChecks(), 64 * 1024)) {
-            new WebhookGateway(LeadflowConfig.load(null), topics, deadEnd, Duration.ofSeconds(2), List.of(new MangoWebhook())).mount(isolated);
+            WebhookGateway gateway = new WebhookGateway(LeadflowConfig.load(null), topics, deadEnd, Duration.ofSeconds(2), List.of(new MangoWebhook()));
+            gateway.mount(isolated);
             isolated.start("127.0.0.1", 0);
+            assertThat(gateway.health().status()).isEqualTo(HealthChecks.Status.UP);
             String form = MangoRequests.signedForm(MangoRequests.summaryJson("E-503", "79161234567", true, 1_700_000_000L));
 
             HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + isolated.port() + "/hooks/demo/mango/events/summary"))
@@ -123,6 +125,8 @@ class WebhookGatewayIT {
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
 
             assertError(answer, 503, "storage_unavailable");
+            assertThat(gateway.health().status()).isEqualTo(HealthChecks.Status.DOWN);
+            assertThat(gateway.health().detail()).startsWith("last write failed at").contains("Kafka did not");
         }
     }
 

@@ -69,6 +69,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return app.port();
     }
 
+    /** For health checks: whether the HTTP server is serving. */
+    public boolean isRunning() {
+        return app.jettyServer() != null && app.jettyServer().server().isRunning();
+    }
+
     private void routes() {
         app.get("/", ctx -> reply(ctx, JSON.createObjectNode()));
         app.get("/schemas/ids/{id}", ctx -> reply(ctx, JSON.createObjectNode().put("schema", state.schemaById(intParam(ctx, "id")).toString())));
