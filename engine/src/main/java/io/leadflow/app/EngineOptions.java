@@ -10,6 +10,11 @@ public final class EngineOptions {
             description = "Kafka Streams application id; instances with the same id share the work (default ${DEFAULT-VALUE}).")
     String applicationId;
 
+    @Option(names = "--instance-id", defaultValue = "${env:LEADFLOW_INSTANCE_ID}",
+            description = "Stable name of this instance, e.g. the pod name of a StatefulSet: a restarted instance then "
+                    + "takes its partitions back at once (static group membership). Unique per instance.")
+    String instanceId;
+
     @Option(names = "--state-dir", defaultValue = "${env:LEADFLOW_STATE_DIR:-./data/streams}",
             description = "Where RocksDB state lives; keep it on a persistent volume (default ${DEFAULT-VALUE}).")
     Path stateDir;

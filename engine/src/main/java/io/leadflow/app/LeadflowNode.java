@@ -60,7 +60,7 @@ public final class LeadflowNode implements AutoCloseable {
                 }
                 EngineSettings settings = new EngineSettings(engineOptions.applicationId, bootstrapServers, registryConfig,
                         engineOptions.stateDir, engineOptions.streamThreads, engineOptions.replicationFactor,
-                        engineOptions.standbyReplicas);
+                        engineOptions.standbyReplicas, engineOptions.instanceId);
                 engine = new LeadflowEngine(EngineTopology.build(topics, config, settings.streamsProperties()), settings).start();
                 started.add(0, engine);
                 health.add("engine", engine::health);

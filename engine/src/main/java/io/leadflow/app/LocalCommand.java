@@ -88,6 +88,7 @@ final class LocalCommand implements Callable<Integer> {
         engine.partitions = partitions;
         engine.replicationFactor = 1;
         engine.standbyReplicas = 0;
+        engine.instanceId = "leadflow-local";
         return engine;
     }
 

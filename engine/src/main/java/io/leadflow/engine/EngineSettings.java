@@ -1,5 +1,6 @@
 package io.leadflow.engine;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -12,9 +13,13 @@ import java.util.Map;
  * an alert must be neither lost nor doubled when a process dies.
  *
  * @param replicationFactor for internal topics (changelogs); 1 only on a single-broker local cluster
+ * @param instanceId        stable identity of this instance across restarts (static group membership), or
+ *                          null: with it, an instance restarted after a crash takes its partitions back at
+ *                          once instead of waiting for the session timeout to evict its old self
  */
 public record EngineSettings(String applicationId, String bootstrapServers, Map<String, String> registryConfig,
-                             Path stateDir, int streamThreads, int replicationFactor, int standbyReplicas) {
+                             Path stateDir, int streamThreads, int replicationFactor, int standbyReplicas,
+                             String instanceId) {
 
     public Map<String, Object> streamsProperties() {
         Map<String, Object> p = new HashMap<>(registryConfig);
@@ -29,6 +34,9 @@ public record EngineSettings(String applicationId, String bootstrapServers, Map<
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        if (instanceId != null && !instanceId.isBlank()) {
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        }
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         return p;

@@ -59,7 +59,7 @@ class EngineTopologyTest {
     @BeforeEach
     void startDriver() {
         topics = new Topics(SchemaRegistryClients.fromConfig(REGISTRY), REGISTRY);
-        EngineSettings settings = new EngineSettings("engine-topology-test", "unused:9092", REGISTRY, stateDir, 1, 1, 0);
+        EngineSettings settings = new EngineSettings("engine-topology-test", "unused:9092", REGISTRY, stateDir, 1, 1, 0, null);
         Properties props = new Properties();
         props.putAll(settings.streamsProperties());
         driver = new TopologyTestDriver(EngineTopology.build(topics, LeadflowConfig.load(null), settings.streamsProperties()), props);
