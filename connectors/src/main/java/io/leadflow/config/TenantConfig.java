@@ -1,23 +1,40 @@
 package io.leadflow.config;
 
+import io.leadflow.connectors.calltouch.CallTouchFields;
+
 import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
 
 /**
- * One company served by this deployment.
+ * One company served by this deployment. Each vendor section is optional: a tenant without it gets 404
+ * on that vendor's webhook.
  *
  * @param timeZone where the tenant's naive vendor times (CallTouch, Zadarma) and business days live
  * @param region   ISO country used to read phone numbers written without a country code
- * @param mango    Mango Office VPBX credentials; absent when the tenant does not use Mango
  */
-public record TenantConfig(String timeZone, String region, MangoConfig mango) {
+public record TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
+                           CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm) {
     public TenantConfig {
         timeZone = timeZone == null ? "Europe/Moscow" : timeZone;
         region = region == null ? "RU" : region;
         ZoneId.of(timeZone); // fail at load time, not on the first call
     }
 
+    /** A tenant with only Mango Office configured. */
+    public TenantConfig(String timeZone, String region, MangoConfig mango) {
+        this(timeZone, region, mango, null, null, null, null);
+    }
+
     public ZoneId zone() {
         return ZoneId.of(timeZone);
+    }
+
+    static String required(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value;
     }
 
     /**
@@ -28,9 +45,57 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango) {
      */
     public record MangoConfig(String apiKey, String apiSalt, long timeOffsetSeconds) {
         public MangoConfig {
-            if (apiKey == null || apiKey.isBlank() || apiSalt == null || apiSalt.isBlank()) {
-                throw new IllegalArgumentException("mango.apiKey and mango.apiSalt are required");
-            }
+            required(apiKey, "mango.apiKey");
+            required(apiSalt, "mango.apiSalt");
+        }
+    }
+
+    /** Zadarma / Novofon: {@code Signature = base64(hex(HMAC-SHA1(apiSecret, fields of the event)))}. */
+    public record ZadarmaConfig(String apiSecret) {
+        public ZadarmaConfig {
+            required(apiSecret, "zadarma.apiSecret");
+        }
+    }
+
+    /**
+     * CallTouch HTTP notifications. CallTouch signs nothing: integrators put a secret token in the URL
+     * ({@code ?secret=}) and may restrict the sender to CallTouch's subnet (92.118.66.0/23).
+     *
+     * @param fields     parameter names, which every account chooses itself: logical name → parameter
+     *                   (defaults in {@code CallTouchFields})
+     * @param timeFormat how {@code calltime} is written when it is not epoch seconds, e.g. {@code dd/MM/yyyy H:mm:ss}
+     */
+    public record CallTouchConfig(String secret, List<String> allowedSubnets, Map<String, String> fields, String timeFormat) {
+        public CallTouchConfig {
+            required(secret, "calltouch.secret");
+            allowedSubnets = allowedSubnets == null ? List.of() : List.copyOf(allowedSubnets);
+            fields = fields == null ? Map.of() : Map.copyOf(fields);
+            timeFormat = timeFormat == null ? "dd/MM/yyyy H:mm:ss" : timeFormat;
+            // typos must fail at load time, not on the first notification
+            allowedSubnets.forEach(Cidr::parse);
+            java.time.format.DateTimeFormatter.ofPattern(timeFormat);
+            fields.keySet().stream().filter(k -> !CallTouchFields.DEFAULTS.containsKey(k)).findFirst().ifPresent(k -> {
+                throw new IllegalArgumentException("calltouch.fields." + k + " is not one of " + new java.util.TreeSet<>(CallTouchFields.DEFAULTS.keySet()));
+            });
+        }
+    }
+
+    /**
+     * Bitrix24 outbound events carry {@code auth[application_token]}, compared with this token.
+     *
+     * @param restUrl the portal's inbound webhook, e.g. {@code https://acme.bitrix24.ru/rest/1/abc123/}, used to
+     *                fetch the deal or lead an event names; without it events are stored but not enriched
+     */
+    public record Bitrix24Config(String applicationToken, String restUrl) {
+        public Bitrix24Config {
+            required(applicationToken, "bitrix24.applicationToken");
+        }
+    }
+
+    /** amoCRM webhooks are unsigned: the URL carries a secret token ({@code ?secret=}). */
+    public record AmoCrmConfig(String secret) {
+        public AmoCrmConfig {
+            required(secret, "amocrm.secret");
         }
     }
 }

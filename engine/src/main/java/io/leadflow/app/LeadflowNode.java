@@ -2,8 +2,8 @@ package io.leadflow.app;
 
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.gateway.RawEventWriter;
+import io.leadflow.connectors.VendorWebhooks;
 import io.leadflow.connectors.gateway.WebhookGateway;
-import io.leadflow.connectors.mango.MangoWebhook;
 import io.leadflow.avro.Vendor;
 import io.leadflow.engine.EngineSettings;
 import io.leadflow.engine.EngineTopology;
@@ -70,7 +70,7 @@ public final class LeadflowNode implements AutoCloseable {
                 RawEventWriter writer = new RawEventWriter(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                         topics.raw(Vendor.MANGO), ACK_TIMEOUT);
                 started.add(0, writer);
-                WebhookGateway gateway = new WebhookGateway(config, topics, writer, ACK_TIMEOUT, List.of(new MangoWebhook()));
+                WebhookGateway gateway = new WebhookGateway(config, topics, writer, ACK_TIMEOUT, VendorWebhooks.all());
                 gateway.mount(http);
                 health.add("gateway", gateway::health);
             }

@@ -58,4 +58,9 @@ public final class FormBody {
         List<String> values = fields.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }
+
+    /** Field names in the order they came. */
+    public java.util.Set<String> names() {
+        return fields.keySet();
+    }
 }

@@ -10,6 +10,11 @@ public interface VendorWebhook {
     /** The route below {@code /hooks/{tenant}/}, in Javalin syntax; {@code <event>} captures the event path. */
     String route();
 
+    /** Whether the vendor also calls with GET (CallTouch notifications, Zadarma's set-up echo). */
+    default boolean acceptsGet() {
+        return false;
+    }
+
     /**
      * Checks the request's signature or token and extracts the event's identity.
      *

@@ -58,6 +58,9 @@ public final class WebhookGateway {
         for (VendorWebhook webhook : webhooks) {
             String route = "/hooks/{tenant}/" + webhook.route();
             server.routes().post(route, ctx -> handle(webhook, ctx));
+            if (webhook.acceptsGet()) {
+                server.routes().get(route, ctx -> handle(webhook, ctx));
+            }
             log.debug("Mounted {} webhook on {}", webhook.vendor(), route);
         }
     }
@@ -82,9 +85,11 @@ public final class WebhookGateway {
             VerifiedEvent event = webhook.verify(tenant, request);
             if (event.store()) {
                 store(webhook, request, event);
-                ctx.status(200).json(Map.of("status", "stored", "requestId", requestId));
+            }
+            if (event.replyText() != null) {
+                ctx.status(200).contentType("text/plain; charset=utf-8").result(event.replyText());
             } else {
-                ctx.status(200).json(Map.of("status", "ok", "requestId", requestId));
+                ctx.status(200).json(Map.of("status", event.store() ? "stored" : "ok", "requestId", requestId));
             }
         } catch (ApiException e) {
             log.info("Refused {} {} ({}): {} {}", ctx.method(), ctx.path(), requestId, e.status(), e.getMessage());

@@ -7,12 +7,11 @@ import io.leadflow.avro.Vendor;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.connectors.gateway.FormBody;
 import io.leadflow.connectors.gateway.InboundRequest;
+import io.leadflow.connectors.gateway.Signatures;
 import io.leadflow.connectors.gateway.VendorWebhook;
 import io.leadflow.connectors.gateway.VerifiedEvent;
 import io.leadflow.http.ApiException;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Set;
 
 /**
@@ -52,10 +51,10 @@ public final class MangoWebhook implements VendorWebhook {
         String apiKey = form.required("vpbx_api_key");
         String sign = form.required("sign");
         String json = form.required("json");
-        if (!constantTimeEquals(apiKey, tenant.mango().apiKey())) {
+        if (!Signatures.constantTimeEquals(apiKey, tenant.mango().apiKey())) {
             throw new ApiException(401, "invalid_api_key", "vpbx_api_key does not match the tenant's Mango account");
         }
-        if (!constantTimeEquals(sign.toLowerCase(java.util.Locale.ROOT), sign(apiKey, json, tenant.mango().apiSalt()))) {
+        if (!Signatures.constantTimeEquals(sign.toLowerCase(java.util.Locale.ROOT), sign(apiKey, json, tenant.mango().apiSalt()))) {
             throw new ApiException(401, "invalid_signature", "sign is not sha256(vpbx_api_key + json + salt) of this request");
         }
         JsonNode event = parseObject(json);
@@ -63,20 +62,20 @@ public final class MangoWebhook implements VendorWebhook {
         return switch (kind) {
             case "ping" -> VerifiedEvent.notStored(eventKind);
             case "call" -> new VerifiedEvent(eventKind, text(event, "entry_id"),
-                    "mango:call:" + text(event, "call_id") + ":" + text(event, "seq"), true);
+                    "mango:call:" + text(event, "call_id") + ":" + text(event, "seq"));
             case "summary" -> new VerifiedEvent(eventKind, text(event, "entry_id"),
-                    "mango:summary:" + text(event, "entry_id"), true);
+                    "mango:summary:" + text(event, "entry_id"));
             default -> {
                 // Other kinds have no documented id of their own: the signed json is their identity.
                 String stream = event.hasNonNull("entry_id") ? event.get("entry_id").asText() : eventKind;
-                yield new VerifiedEvent(eventKind, stream, "mango:" + kind + ":" + sha256Hex(json), true);
+                yield new VerifiedEvent(eventKind, stream, "mango:" + kind + ":" + Signatures.sha256Hex(json));
             }
         };
     }
 
     /** {@code sha256_hex(apiKey + json + salt)}, lower-case hex. */
     public static String sign(String apiKey, String json, String salt) {
-        return sha256Hex(apiKey + json + salt);
+        return Signatures.sha256Hex(apiKey + json + salt);
     }
 
     private static JsonNode parseObject(String json) {
@@ -97,18 +96,5 @@ public final class MangoWebhook implements VendorWebhook {
             throw new ApiException(400, "missing_field", "Mango event has no '" + field + "'");
         }
         return value.asText();
-    }
-
-    private static boolean constantTimeEquals(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String sha256Hex(String s) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
     }
 }

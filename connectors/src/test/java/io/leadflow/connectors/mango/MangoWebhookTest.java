@@ -34,7 +34,7 @@ class MangoWebhookTest {
         VerifiedEvent event = webhook.verify(TENANT, request("summary", FORM,
                 MangoRequests.signedForm(MangoRequests.summaryJson("E1", "79161234567", true, 1_700_000_000L))));
 
-        assertThat(event).isEqualTo(new VerifiedEvent("events/summary", "E1", "mango:summary:E1", true));
+        assertThat(event).isEqualTo(new VerifiedEvent("events/summary", "E1", "mango:summary:E1"));
     }
 
     @Test
