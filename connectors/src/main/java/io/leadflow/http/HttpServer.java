@@ -57,7 +57,26 @@ public final class HttpServer implements AutoCloseable {
 
     public HttpServer start(String host, int port) {
         app.start(host, port);
+        prime();
         return this;
+    }
+
+    /**
+     * Javalin initialises its servlet lazily, without synchronisation, on the first request: several vendor
+     * requests arriving together right after start-up can fail with a NullPointerException (seen in local
+     * mode with demo traffic). One request of our own initialises it before anybody else calls.
+     */
+    private void prime() {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection)
+                    java.net.URI.create("http://127.0.0.1:" + port() + "/").toURL().openConnection();
+            c.setConnectTimeout(2_000);
+            c.setReadTimeout(5_000);
+            c.getResponseCode();
+            c.disconnect();
+        } catch (java.io.IOException e) {
+            // bound to an address other than loopback: the first vendor request initialises it instead
+        }
     }
 
     public int port() {

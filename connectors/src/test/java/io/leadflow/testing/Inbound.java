@@ -22,8 +22,10 @@ public final class Inbound {
         String[] segments = pathAndQuery[0].split("/", 5); // "", hooks, tenant, vendor, event path
         Map<String, String> headers = new LinkedHashMap<>();
         request.headers().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
+        String rest = segments.length > 4 ? segments[4] : "";
+        String eventPath = rest.startsWith("events/") ? rest.substring("events/".length()) : rest; // Mango: mango/events/<event>
         return new InboundRequest("req-1", segments[2], request.method(), pathAndQuery[0],
-                segments.length > 4 ? segments[4] : "", pathAndQuery.length > 1 ? pathAndQuery[1] : null,
+                eventPath, pathAndQuery.length > 1 ? pathAndQuery[1] : null,
                 request.contentType(), headers, request.body().getBytes(StandardCharsets.UTF_8), remoteAddress);
     }
 }

@@ -1,10 +1,11 @@
 package io.leadflow.testing;
 
 import io.leadflow.connectors.mango.MangoWebhook;
+import io.leadflow.simulate.VendorPayloads;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.time.Instant;
 
 /** Mango Office requests as the real PBX sends them: form fields vpbx_api_key, sign, json. */
 public final class MangoRequests {
@@ -14,15 +15,11 @@ public final class MangoRequests {
     private MangoRequests() {
     }
 
-    /** An incoming call summary; {@code answered} false makes it a missed call. */
+    /** An incoming call summary on line 74951234567, answered by extension 101; {@code answered} false makes it a missed call. */
     public static String summaryJson(String entryId, String caller, boolean answered, long createTime) {
-        return String.format(Locale.ROOT,
-                "{\"entry_id\":\"%s\",\"call_direction\":1,\"from\":{\"number\":\"%s\"},"
-                        + "\"to\":{\"extension\":\"101\",\"number\":\"74951234567\"},\"line_number\":\"74951234567\","
-                        + "\"create_time\":%d,\"forward_time\":%d,\"talk_time\":%d,\"end_time\":%d,\"entry_result\":%d,"
-                        + "\"disconnect_reason\":%d}",
-                entryId, caller, createTime, createTime + 2, answered ? createTime + 10 : 0, createTime + 70,
-                answered ? 1 : 0, answered ? 1100 : 1111);
+        Instant created = Instant.ofEpochSecond(createTime);
+        return VendorPayloads.mangoSummary(entryId, true, caller, "101", "74951234567", created,
+                answered ? created.plusSeconds(10) : null, created.plusSeconds(70));
     }
 
     public static String signedForm(String json) {

@@ -1,16 +1,16 @@
 package io.leadflow.app;
 
 import io.leadflow.config.LeadflowConfig;
-import io.leadflow.config.TenantConfig;
 import io.leadflow.http.HealthChecks;
 import io.leadflow.http.HealthChecks.Health;
-import io.leadflow.local.DemoTraffic;
 import io.leadflow.local.LocalKafkaBroker;
 import io.leadflow.registry.server.EmbeddedSchemaRegistry;
+import io.leadflow.simulate.Simulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -39,7 +39,8 @@ final class LocalCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--demo", arity = "0..1", fallbackValue = "2", defaultValue = "0",
-            description = "Post simulated signed Mango calls for tenant 'demo' to the gateway, N per second (--demo alone: 2/s).")
+            description = "Send simulated signed webhooks of every configured vendor for every tenant to the gateway, "
+                    + "N calls per second (--demo alone: 2/s); see 'leadflow simulate'.")
     double demoRate;
 
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
@@ -55,7 +56,7 @@ final class LocalCommand implements Callable<Integer> {
         LocalKafkaBroker broker = LocalKafkaBroker.start(dataDir.resolve("kafka"), HOST, kafkaPort, controllerPort);
         EmbeddedSchemaRegistry registry = null;
         LeadflowNode node = null;
-        DemoTraffic demo = null;
+        Simulator demo = null;
         try {
             registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistry.Config(
                     broker.bootstrapServers(), HOST, registryPort, "_schemas", (short) 1));
@@ -67,9 +68,9 @@ final class LocalCommand implements Callable<Integer> {
             node.awaitEngineRunning(Duration.ofMinutes(2));
             String base = "http://" + ("0.0.0.0".equals(http.host) ? HOST : http.host) + ":" + node.httpPort();
             if (demoRate > 0) {
-                TenantConfig.MangoConfig mango = tenants.tenant("demo").map(TenantConfig::mango)
-                        .orElseThrow(() -> new IllegalArgumentException("--demo needs tenant 'demo' with a Mango account in the config"));
-                demo = DemoTraffic.start(base, "demo", mango, demoRate);
+                // a new seed per run: a restarted demo must not resend ids the engine already saw
+                demo = SimulateCommand.startLive(URI.create(base), SimulateCommand.select(tenants, null),
+                        System.currentTimeMillis(), demoRate, 4);
             }
             printBanner(broker, registry, base, (System.nanoTime() - t0) / 1e9);
         } catch (RuntimeException e) {
@@ -99,11 +100,11 @@ final class LocalCommand implements Callable<Integer> {
                   Kafka broker      %s   (KRaft, data in %s)
                   Schema registry   %s
                   Gateway + API     %s   (GET %s/health)
-                  Mango webhook     %s/hooks/demo/mango/events/summary   (tenant demo: key demo-key, salt demo-salt)
+                  Webhooks          %s/hooks/{tenant}/{mango|zadarma|calltouch|bitrix24|amocrm}   (docs/connectors.md)
                   Demo traffic      %s
                 Press Ctrl-C to stop.
                 %n""", seconds, broker.bootstrapServers(), dataDir.toAbsolutePath().normalize(), registry.url(), base, base, base,
-                demoRate > 0 ? demoRate + " calls/s" : "off (add --demo)");
+                demoRate > 0 ? demoRate + " calls/s, every configured vendor" : "off (add --demo)");
     }
 
     private static void closeQuietly(AutoCloseable... parts) {

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /** The whole engine as one Kafka Streams topology: intake, then the lead lifecycle. Tests call {@link #build}. */
 public final class EngineTopology {
-    /** Vendors that retry do so within hours; a day of remembered event ids covers them with margin. */
-    public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofDays(1);
+    /** Vendors retry within hours, but CallTouch records and reconciliation pulls can be days late: remember a week. */
+    public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofDays(7);
 
     private EngineTopology() {
     }

@@ -2,7 +2,10 @@ package io.leadflow.intake;
 
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
+import io.leadflow.intake.amocrm.AmoCrmStageParser;
+import io.leadflow.intake.calltouch.CallTouchTouchParser;
 import io.leadflow.intake.mango.MangoSummaryParser;
+import io.leadflow.intake.zadarma.ZadarmaCallParser;
 import io.leadflow.topics.Topics;
 import io.leadflow.engine.state.ExpiringKeys;
 import org.apache.kafka.streams.Topology;
@@ -11,11 +14,13 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The intake sub-topology: raw vendor topics → {@link Normalizer} → canonical calls, or the dead-letter topic. */
+/** The intake sub-topology: raw vendor topics → {@link Normalizer} → canonical calls, touches and CRM stage changes, or the dead-letter topic. */
 public final class IntakeTopology {
     public static final String DEDUPE_STORE = "intake-dedupe-store";
     public static final String NORMALIZE = "intake-normalize";
     public static final String CALLS_SINK = "intake-calls-sink";
+    public static final String TOUCHES_SINK = "intake-touches-sink";
+    public static final String STAGE_CHANGES_SINK = "intake-crm-stage-changes-sink";
     public static final String DEAD_LETTER_SINK = "intake-dead-letter-sink";
 
     private IntakeTopology() {
@@ -25,6 +30,9 @@ public final class IntakeTopology {
     public static Map<Vendor, RawEventParser> parsers() {
         Map<Vendor, RawEventParser> parsers = new EnumMap<>(Vendor.class);
         parsers.put(Vendor.MANGO, new MangoSummaryParser());
+        parsers.put(Vendor.ZADARMA, new ZadarmaCallParser());
+        parsers.put(Vendor.CALLTOUCH, new CallTouchTouchParser());
+        parsers.put(Vendor.AMOCRM, new AmoCrmStageParser());
         return parsers;
     }
 
@@ -42,11 +50,16 @@ public final class IntakeTopology {
         }).toArray(String[]::new);
 
         topology.addProcessor(NORMALIZE,
-                () -> new Normalizer(config, parsers, DEDUPE_STORE, dedupeWindow, CALLS_SINK, DEAD_LETTER_SINK),
+                () -> new Normalizer(config, parsers, DEDUPE_STORE, dedupeWindow,
+                        new Normalizer.Children(CALLS_SINK, TOUCHES_SINK, STAGE_CHANGES_SINK, DEAD_LETTER_SINK)),
                 sources);
         topology.addStateStore(ExpiringKeys.storeBuilder(DEDUPE_STORE), NORMALIZE);
         topology.addSink(CALLS_SINK, topics.calls().name(),
                 topics.calls().keySerde().serializer(), topics.calls().valueSerde().serializer(), NORMALIZE);
+        topology.addSink(TOUCHES_SINK, topics.touches().name(),
+                topics.touches().keySerde().serializer(), topics.touches().valueSerde().serializer(), NORMALIZE);
+        topology.addSink(STAGE_CHANGES_SINK, topics.crmStageChanges().name(),
+                topics.crmStageChanges().keySerde().serializer(), topics.crmStageChanges().valueSerde().serializer(), NORMALIZE);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetter().name(),
                 topics.deadLetter().keySerde().serializer(), topics.deadLetter().valueSerde().serializer(), NORMALIZE);
     }

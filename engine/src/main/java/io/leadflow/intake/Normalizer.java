@@ -2,9 +2,12 @@ package io.leadflow.intake;
 
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.CrmKey;
+import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.DeadLetter;
 import io.leadflow.avro.RawEnvelope;
 import io.leadflow.avro.RawKey;
+import io.leadflow.avro.Touch;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.engine.DeadLetters;
@@ -18,13 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Raw vendor envelopes → canonical call events keyed by tenant + contact. Redelivered vendor events (a
- * dedupe key seen within the dedupe window, in stream time) are dropped; envelopes that cannot be parsed
- * go to the dead-letter topic with the reason and the vendor's body, and processing goes on.
+ * Raw vendor envelopes → canonical calls and touches keyed by tenant + contact, and CRM stage changes keyed
+ * by CRM entity. Redelivered vendor events (a dedupe key seen within the dedupe window, in stream time) are
+ * dropped, and so are canonical events whose id was already emitted: the start and end notification of one
+ * tracked call give one touch, an unchanged CRM stage gives no second change. Envelopes that cannot be
+ * parsed go to the dead-letter topic with the reason and the vendor's body, and processing goes on.
  */
 public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, Object> {
     private static final Logger log = LoggerFactory.getLogger(Normalizer.class);
@@ -37,20 +41,23 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
     private final Map<io.leadflow.avro.Vendor, RawEventParser> parsers;
     private final String dedupeStoreName;
     private final Duration dedupeWindow;
-    private final String callsChild;
-    private final String deadLetterChild;
+    private final Children children;
+
 
     private ProcessorContext<Object, Object> context;
     private ExpiringKeys seen;
 
     public Normalizer(LeadflowConfig config, Map<io.leadflow.avro.Vendor, RawEventParser> parsers, String dedupeStoreName,
-                      Duration dedupeWindow, String callsChild, String deadLetterChild) {
+                      Duration dedupeWindow, Children children) {
         this.config = config;
         this.parsers = parsers;
         this.dedupeStoreName = dedupeStoreName;
         this.dedupeWindow = dedupeWindow;
-        this.callsChild = callsChild;
-        this.deadLetterChild = deadLetterChild;
+        this.children = children;
+    }
+
+    /** The names of the sink nodes each kind of output goes to. */
+    public record Children(String calls, String touches, String stageChanges, String deadLetter) {
     }
 
     @Override
@@ -67,27 +74,53 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
         if (envelope == null) {
             return; // a tombstone on a raw topic carries no event
         }
-        String dedupeKey = envelope.getDedupeKey();
+        // Vendor ids are unique within one vendor account only: two tenants may well both have call 123.
+        String dedupeKey = envelope.getTenant() + "|" + envelope.getDedupeKey();
         long time = record.timestamp();
         if (seen.contains(dedupeKey)) {
             log.debug("Dropped redelivered event {}", dedupeKey);
             return;
         }
-        List<CallEvent> events;
+        Parsed parsed;
         try {
-            events = parse(envelope);
+            parsed = parse(envelope);
         } catch (UnparseableEvent e) {
             deadLetter(record, envelope, e);
             return;
         }
-        for (CallEvent event : events) {
-            context.forward(new Record<>(new ContactKey(event.getTenant(), event.getContact()), event,
-                    event.getStartedAt().toEpochMilli()), callsChild);
+        for (CallEvent call : parsed.calls()) {
+            if (firstTime(call.getTenant(), call.getEventId(), time)) {
+                context.forward(new Record<>(new ContactKey(call.getTenant(), call.getContact()), call,
+                        call.getStartedAt().toEpochMilli()), children.calls());
+            }
+        }
+        for (Touch touch : parsed.touches()) {
+            if (firstTime(touch.getTenant(), touch.getTouchId(), time)) {
+                context.forward(new Record<>(new ContactKey(touch.getTenant(), touch.getContact()), touch,
+                        touch.getOccurredAt().toEpochMilli()), children.touches());
+            }
+        }
+        for (CrmStageChange change : parsed.stageChanges()) {
+            if (firstTime(change.getTenant(), change.getEventId(), time)) {
+                CrmKey key = new CrmKey(change.getTenant(), change.getVendor().name().toLowerCase(java.util.Locale.ROOT) + ":"
+                        + change.getEntityType().name().toLowerCase(java.util.Locale.ROOT) + ":" + change.getEntityId());
+                context.forward(new Record<>(key, change, change.getOccurredAt().toEpochMilli()), children.stageChanges());
+            }
         }
         seen.add(dedupeKey, time);
     }
 
-    private List<CallEvent> parse(RawEnvelope envelope) {
+    /** Remembers a canonical event's id; false when it was emitted before (and is dropped now). */
+    private boolean firstTime(String tenant, String eventId, long time) {
+        String key = tenant + "|" + eventId;
+        if (seen.contains(key)) {
+            return false;
+        }
+        seen.add(key, time);
+        return true;
+    }
+
+    private Parsed parse(RawEnvelope envelope) {
         TenantConfig tenant = config.tenant(envelope.getTenant())
                 .orElseThrow(() -> new UnparseableEvent("tenant '" + envelope.getTenant() + "' is not configured"));
         if (!envelope.getSignatureVerified()) {
@@ -107,6 +140,6 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
         DeadLetter letter = DeadLetters.of(envelope.getTenant(), STAGE, error.getMessage(), error, where.topic(),
                 where.partition(), where.offset(), null, Envelopes.body(envelope));
         context.forward(new Record<>(DeadLetters.keyFor(envelope.getTenant(), where.topic(), where.partition(), where.offset()),
-                letter, record.timestamp()), deadLetterChild);
+                letter, record.timestamp()), children.deadLetter());
     }
 }

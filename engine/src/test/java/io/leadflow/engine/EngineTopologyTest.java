@@ -14,9 +14,8 @@ import io.leadflow.avro.RawEnvelope;
 import io.leadflow.avro.RawKey;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
-import io.leadflow.registry.client.SchemaRegistryClients;
+import io.leadflow.testing.EngineDriver;
 import io.leadflow.testing.MangoRequests;
-import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -33,21 +32,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The engine topology end to end in a TopologyTestDriver: raw Mango envelopes in, lead events out. */
 class EngineTopologyTest {
-    private static final String SCOPE = "engine-topology-test";
-    private static final Map<String, String> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
     private static final long T0 = Instant.parse("2026-11-20T09:15:00Z").getEpochSecond();
     private static final ContactKey CALLER = new ContactKey("demo", "+79161234567");
 
     @TempDir
     Path stateDir;
 
+    private EngineDriver engine;
     private TopologyTestDriver driver;
     private Topics topics;
     private TestInputTopic<RawKey, RawEnvelope> mango;
@@ -58,22 +55,19 @@ class EngineTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        topics = new Topics(SchemaRegistryClients.fromConfig(REGISTRY), REGISTRY);
-        EngineSettings settings = new EngineSettings("engine-topology-test", "unused:9092", REGISTRY, stateDir, 1, 1, 0, null);
-        Properties props = new Properties();
-        props.putAll(settings.streamsProperties());
-        driver = new TopologyTestDriver(EngineTopology.build(topics, LeadflowConfig.load(null), settings.streamsProperties()), props);
-        mango = input(topics.raw(Vendor.MANGO));
-        calls = output(topics.calls());
-        leadEvents = output(topics.leadEvents());
-        leadState = output(topics.leadState());
-        deadLetters = output(topics.deadLetter());
+        engine = new EngineDriver("engine-topology-test", LeadflowConfig.load(null), stateDir);
+        driver = engine.driver();
+        topics = engine.topics();
+        mango = engine.input(topics.raw(Vendor.MANGO));
+        calls = engine.output(topics.calls());
+        leadEvents = engine.output(topics.leadEvents());
+        leadState = engine.output(topics.leadState());
+        deadLetters = engine.output(topics.deadLetter());
     }
 
     @AfterEach
     void stopDriver() {
-        driver.close();
-        SchemaRegistryClients.dropScope(SCOPE);
+        engine.close();
     }
 
     @Test
@@ -184,12 +178,14 @@ class EngineTopologyTest {
 
     @Test
     void aVendorEventIdIsRememberedForTheDedupeWindowOfStreamTimeThenForgotten() {
+        Duration window = EngineTopology.DEFAULT_DEDUPE_WINDOW;
         Instant received = Instant.ofEpochSecond(T0);
+        Instant pastWindow = received.plus(window).plus(Duration.ofHours(1));
         String first = MangoRequests.summaryJson("entry-1", "79161234567", false, T0);
         pipeAt("entry-1", first, received);
-        pipeAt("entry-1", first, received.plus(Duration.ofHours(23)));   // redelivered within the day: dropped
-        pipeAt("entry-2", MangoRequests.summaryJson("entry-2", "79161234567", false, T0 + 90_000), received.plus(Duration.ofHours(25)));
-        pipeAt("entry-1", first, received.plus(Duration.ofHours(25)).plusSeconds(1)); // a day later: a new delivery
+        pipeAt("entry-1", first, received.plus(window).minus(Duration.ofHours(1)));   // redelivered within the window: dropped
+        pipeAt("entry-2", MangoRequests.summaryJson("entry-2", "79161234567", false, pastWindow.getEpochSecond()), pastWindow);
+        pipeAt("entry-1", first, pastWindow.plusSeconds(1)); // after the window: a new delivery
 
         assertThat(leadEvents.readValuesToList()).extracting(e -> e.getCauseId())
                 .containsExactly("mango:summary:entry-1", "mango:summary:entry-2", "mango:summary:entry-1");
@@ -221,13 +217,5 @@ class EngineTopologyTest {
                 .setSignatureVerified(true)
                 .setDedupeKey(dedupeKey)
                 .build();
-    }
-
-    private <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
-    }
-
-    private <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
     }
 }

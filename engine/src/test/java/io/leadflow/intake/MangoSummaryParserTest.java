@@ -71,7 +71,7 @@ class MangoSummaryParserTest {
     void internalCallsAndOtherKindsYieldNothing() {
         String internal = MangoRequests.summaryJson("e", "79161234567", true, 1_700_000_000L).replace("\"call_direction\":1", "\"call_direction\":0");
         assertThat(parse(internal)).isEmpty();
-        assertThat(parser.parse(envelope("events/recording", "{}"), TENANT)).isEmpty();
+        assertThat(parser.parse(envelope("events/recording", "{}"), TENANT)).isEqualTo(Parsed.NOTHING);
     }
 
     @Test
@@ -84,7 +84,7 @@ class MangoSummaryParserTest {
     }
 
     private List<CallEvent> parse(String json) {
-        return parser.parse(envelope("events/summary", json), TENANT);
+        return parser.parse(envelope("events/summary", json), TENANT).calls();
     }
 
     private static RawEnvelope envelope(String kind, String json) {

@@ -16,10 +16,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import io.leadflow.testing.KafkaTestBroker;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,9 +37,9 @@ class LocalRestartIT {
 
     @Test
     void topicsDataAndSchemaIdsSurviveARestart() throws Exception {
-        int kafkaPort = freePort();
-        int controllerPort = freePort();
-        int registryPort = freePort();
+        int kafkaPort = KafkaTestBroker.freePort();
+        int controllerPort = KafkaTestBroker.freePort();
+        int registryPort = KafkaTestBroker.freePort();
 
         // Given a first run that creates a topic, writes a record and registers a schema
         int firstId;
@@ -87,11 +86,5 @@ class LocalRestartIT {
             }
         }
         return records;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -2,6 +2,8 @@ package io.leadflow.topics;
 
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.CrmKey;
+import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.DeadLetter;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.LeadState;
@@ -27,6 +29,7 @@ public final class Topics {
     public static final String PREFIX = "leadflow.";
     public static final String CALLS = PREFIX + "calls";
     public static final String TOUCHES = PREFIX + "touches";
+    public static final String CRM_STAGE_CHANGES = PREFIX + "crm-stage-changes";
     public static final String LEAD_EVENTS = PREFIX + "lead-events";
     public static final String LEAD_STATE = PREFIX + "lead-state";
     public static final String DEAD_LETTER = PREFIX + "dead-letter";
@@ -39,6 +42,7 @@ public final class Topics {
     private final Map<Vendor, Topic<RawKey, RawEnvelope>> raw = new EnumMap<>(Vendor.class);
     private final Topic<ContactKey, CallEvent> calls;
     private final Topic<ContactKey, Touch> touches;
+    private final Topic<CrmKey, CrmStageChange> crmStageChanges;
     private final Topic<ContactKey, LeadEvent> leadEvents;
     private final Topic<ContactKey, LeadState> leadState;
     private final Topic<RawKey, DeadLetter> deadLetter;
@@ -55,6 +59,7 @@ public final class Topics {
         }
         calls = topic(CALLS, ContactKey.class, CallEvent.class, registry, serdeConfig, false, FOREVER);
         touches = topic(TOUCHES, ContactKey.class, Touch.class, registry, serdeConfig, false, FOREVER);
+        crmStageChanges = topic(CRM_STAGE_CHANGES, CrmKey.class, CrmStageChange.class, registry, serdeConfig, false, FOREVER);
         leadEvents = topic(LEAD_EVENTS, ContactKey.class, LeadEvent.class, registry, serdeConfig, false, FOREVER);
         leadState = topic(LEAD_STATE, ContactKey.class, LeadState.class, registry, serdeConfig, true, FOREVER);
         deadLetter = topic(DEAD_LETTER, RawKey.class, DeadLetter.class, registry, serdeConfig, false, DEAD_LETTER_RETENTION_MS);
@@ -84,6 +89,11 @@ public final class Topics {
     }
 
     /** The lead event log, keyed by tenant + contact. */
+    /** CRM deals and leads moving between stages, keyed by the CRM entity. */
+    public Topic<CrmKey, CrmStageChange> crmStageChanges() {
+        return crmStageChanges;
+    }
+
     public Topic<ContactKey, LeadEvent> leadEvents() {
         return leadEvents;
     }
@@ -100,7 +110,7 @@ public final class Topics {
 
     /** Every topic leadflow owns, for provisioning. */
     public List<Topic<?, ?>> all() {
-        return Stream.concat(raw.values().stream(), Stream.of(calls, touches, leadEvents, leadState, deadLetter))
+        return Stream.concat(raw.values().stream(), Stream.of(calls, touches, crmStageChanges, leadEvents, leadState, deadLetter))
                 .<Topic<?, ?>>map(t -> t)
                 .toList();
     }

@@ -49,6 +49,13 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
         }
     }
 
+    /** A port nothing listens on right now, for servers that must be restarted on the same port. */
+    public static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
@@ -65,8 +72,24 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
      */
     public <K, V> List<ConsumerRecord<K, V>> readCommitted(String topic, Deserializer<K> keys, Deserializer<V> values,
                                                           int expected, Duration timeout) {
+        return readCommitted(bootstrapServers(), topic, keys, values, expected, timeout);
+    }
+
+    /** {@link #readCommitted(String, Deserializer, Deserializer, int, Duration)} from any cluster. */
+    public static <K, V> List<ConsumerRecord<K, V>> readCommitted(String bootstrapServers, String topic, Deserializer<K> keys,
+                                                                 Deserializer<V> values, int expected, Duration timeout) {
+        return readCommitted(bootstrapServers, topic, keys, values, expected, timeout, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #readCommitted(String, Deserializer, Deserializer, int, Duration)}, then goes on polling for
+     * {@code linger} after {@code expected} records arrived, so that a duplicate would be seen too.
+     */
+    public static <K, V> List<ConsumerRecord<K, V>> readCommitted(String bootstrapServers, String topic, Deserializer<K> keys,
+                                                                 Deserializer<V> values, int expected, Duration timeout,
+                                                                 Duration linger) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -76,6 +99,10 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            long lingerUntil = System.nanoTime() + linger.toNanos();
+            while (System.nanoTime() < lingerUntil) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }

@@ -7,6 +7,7 @@ import io.leadflow.connectors.gateway.InboundRequest;
 import io.leadflow.connectors.gateway.VerifiedEvent;
 import io.leadflow.testing.Inbound;
 import io.leadflow.testing.Refusals;
+import io.leadflow.testing.ZadarmaSamples;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -20,22 +21,6 @@ class ZadarmaWebhookTest {
     private static final VendorRequests VENDOR = new VendorRequests("acme", TENANT);
     private final ZadarmaWebhook webhook = new ZadarmaWebhook();
 
-    /** The documented NOTIFY_END example. */
-    private static Map<String, String> notifyEnd() {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("event", "NOTIFY_END");
-        fields.put("call_start", "2024-05-21 14:03:27");
-        fields.put("pbx_call_id", "in_0892e63cb09c4d7a0550f77314fcd216156021ca");
-        fields.put("caller_id", "79161234567");
-        fields.put("called_did", "74951234567");
-        fields.put("internal", "100");
-        fields.put("duration", "14");
-        fields.put("disposition", "answered");
-        fields.put("status_code", "16");
-        fields.put("is_recorded", "1");
-        fields.put("call_id_with_rec", "1647439288.1115107");
-        return fields;
-    }
 
     @Test
     void signatureMatchesTheIndependentlyComputedVector() {
@@ -46,7 +31,7 @@ class ZadarmaWebhookTest {
 
     @Test
     void aSignedNotifyEndIsKeyedByPbxCallIdAndEvent() {
-        WebhookRequest request = VENDOR.zadarma(notifyEnd());
+        WebhookRequest request = VENDOR.zadarma(ZadarmaSamples.notifyEnd("answered", "14"));
         assertThat(request.headers()).containsEntry("Signature", "YTFkYTRlMTM4YWMzMzA1MjU0N2JmMTJjYzFlNDViZDExMzVlZTczZA==");
 
         VerifiedEvent event = webhook.verify(TENANT, Inbound.of(request));
@@ -77,9 +62,9 @@ class ZadarmaWebhookTest {
 
     @Test
     void aWrongOrMissingSignatureIs401() {
-        WebhookRequest signed = VENDOR.zadarma(notifyEnd());
+        WebhookRequest signed = VENDOR.zadarma(ZadarmaSamples.notifyEnd("answered", "14"));
         WebhookRequest forged = new WebhookRequest("POST", signed.pathAndQuery(), signed.contentType(),
-                Map.of("Signature", ZadarmaWebhook.sign("guessed", ZadarmaWebhook.signedText(notifyEnd()))), signed.body());
+                Map.of("Signature", ZadarmaWebhook.sign("guessed", ZadarmaWebhook.signedText(ZadarmaSamples.notifyEnd("answered", "14")))), signed.body());
         WebhookRequest unsigned = new WebhookRequest("POST", signed.pathAndQuery(), signed.contentType(), Map.of(), signed.body());
         WebhookRequest tampered = new WebhookRequest("POST", signed.pathAndQuery(), signed.contentType(), signed.headers(),
                 signed.body().replace("79161234567", "79990000000"));
@@ -91,9 +76,9 @@ class ZadarmaWebhookTest {
 
     @Test
     void malformedRequestsAreRefusedWithTheProblemNamed() {
-        Map<String, String> unknown = new LinkedHashMap<>(notifyEnd());
+        Map<String, String> unknown = new LinkedHashMap<>(ZadarmaSamples.notifyEnd("answered", "14"));
         unknown.put("event", "NOTIFY_SOMETHING");
-        WebhookRequest signed = VENDOR.zadarma(notifyEnd());
+        WebhookRequest signed = VENDOR.zadarma(ZadarmaSamples.notifyEnd("answered", "14"));
 
         assertRefused(Inbound.of(WebhookRequest.postForm("/hooks/acme/zadarma", unknown, Map.of("Signature", "x"))), 400, "unknown_event");
         assertRefused(Inbound.of(WebhookRequest.get("/hooks/acme/zadarma")), 405, "method_not_allowed");

@@ -11,13 +11,13 @@ import io.leadflow.config.TenantConfig;
 import io.leadflow.connectors.gateway.FormBody;
 import io.leadflow.http.ApiException;
 import io.leadflow.intake.Envelopes;
+import io.leadflow.intake.Parsed;
 import io.leadflow.intake.PhoneNumbers;
 import io.leadflow.intake.RawEventParser;
 import io.leadflow.intake.UnparseableEvent;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Mango Office {@code events/summary}, the final word on a call: direction, who called whom, when it was
@@ -28,9 +28,9 @@ public final class MangoSummaryParser implements RawEventParser {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
-    public List<CallEvent> parse(RawEnvelope envelope, TenantConfig tenant) {
+    public Parsed parse(RawEnvelope envelope, TenantConfig tenant) {
         if (!"events/summary".equals(envelope.getKind())) {
-            return List.of();
+            return Parsed.NOTHING;
         }
         JsonNode summary = summaryJson(envelope);
         CallDirection direction = switch ((int) integer(summary, "call_direction", -1)) {
@@ -40,7 +40,7 @@ public final class MangoSummaryParser implements RawEventParser {
             default -> throw new UnparseableEvent("call_direction must be 0, 1 or 2");
         };
         if (direction == CallDirection.INTERNAL) {
-            return List.of(); // between employees: no contact, no lead
+            return Parsed.NOTHING; // between employees: no contact, no lead
         }
         boolean inbound = direction == CallDirection.INBOUND;
         JsonNode client = summary.path(inbound ? "from" : "to");
@@ -58,7 +58,7 @@ public final class MangoSummaryParser implements RawEventParser {
         boolean answered = integer(summary, "entry_result", 0) == 1 && talk > 0;
         long waitUntil = answered ? talk : end;
 
-        return List.of(CallEvent.newBuilder()
+        return Parsed.of(CallEvent.newBuilder()
                 .setEventId(envelope.getDedupeKey())
                 .setTenant(envelope.getTenant())
                 .setVendor(Vendor.MANGO)

@@ -1,0 +1,30 @@
+package io.leadflow.intake;
+
+import io.leadflow.avro.CallEvent;
+import io.leadflow.avro.CrmStageChange;
+import io.leadflow.avro.Touch;
+
+import java.util.List;
+
+/** The canonical events one raw envelope yields: call outcomes, marketing touches, CRM stage changes. */
+public record Parsed(List<CallEvent> calls, List<Touch> touches, List<CrmStageChange> stageChanges) {
+    public static final Parsed NOTHING = new Parsed(List.of(), List.of(), List.of());
+
+    public Parsed {
+        calls = List.copyOf(calls);
+        touches = List.copyOf(touches);
+        stageChanges = List.copyOf(stageChanges);
+    }
+
+    public static Parsed of(CallEvent call) {
+        return new Parsed(List.of(call), List.of(), List.of());
+    }
+
+    public static Parsed of(Touch touch) {
+        return new Parsed(List.of(), List.of(touch), List.of());
+    }
+
+    public static Parsed of(List<CrmStageChange> stageChanges) {
+        return new Parsed(List.of(), List.of(), stageChanges);
+    }
+}

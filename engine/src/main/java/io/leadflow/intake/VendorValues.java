@@ -1,0 +1,113 @@
+package io.leadflow.intake;
+
+import io.leadflow.avro.RawEnvelope;
+import io.leadflow.connectors.gateway.FormBody;
+import io.leadflow.http.ApiException;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Lenient readers for what vendors put in their fields: booleans as {@code true}/{@code "True"}/{@code 1},
+ * times as epoch seconds, epoch millis or naive local text, amounts with a comma or spaces.
+ */
+public final class VendorValues {
+    private static final Set<String> TRUE = Set.of("true", "1", "yes", "y", "on", "да");
+    private static final Set<String> FALSE = Set.of("false", "0", "no", "n", "off", "нет", "");
+
+    private VendorValues() {
+    }
+
+    /** The envelope's form body, or its query when the vendor sent a GET. */
+    public static FormBody form(RawEnvelope envelope) {
+        try {
+            byte[] body = Envelopes.body(envelope);
+            if (body.length == 0 && envelope.getQuery() != null) {
+                return FormBody.parse(envelope.getQuery().getBytes(StandardCharsets.UTF_8));
+            }
+            return FormBody.parse(body);
+        } catch (ApiException e) {
+            throw new UnparseableEvent(e.getMessage(), e);
+        }
+    }
+
+    public static String required(FormBody form, String field) {
+        String value = form.optional(field);
+        if (value == null || value.isBlank()) {
+            throw new UnparseableEvent("'" + field + "' is missing");
+        }
+        return value;
+    }
+
+    public static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+
+    public static Optional<Boolean> bool(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (TRUE.contains(t)) {
+            return Optional.of(true);
+        }
+        return FALSE.contains(t) ? Optional.of(false) : Optional.empty();
+    }
+
+    public static int integer(String text, String field) {
+        if (text == null || text.isBlank()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new UnparseableEvent("'" + field + "' is not an integer: " + text);
+        }
+    }
+
+    /** Money as a decimal with two places; {@code 1 500,50} and {@code 1500.5} both read as 1500.50. */
+    public static BigDecimal amount(String text, String field) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(text.replaceAll("[\\s\u00a0]", "").replace(',', '.')).setScale(2, RoundingMode.HALF_UP);
+        } catch (NumberFormatException e) {
+            throw new UnparseableEvent("'" + field + "' is not an amount: " + text);
+        }
+    }
+
+    /**
+     * A point in time as vendors write it: epoch seconds (10 digits), epoch millis (13 digits), or a naive
+     * local time in one of {@code patterns}, read in the tenant's zone (never the JVM's).
+     */
+    public static Instant time(String text, String field, ZoneId zone, String... patterns) {
+        if (text == null || text.isBlank()) {
+            throw new UnparseableEvent("'" + field + "' is missing");
+        }
+        String t = text.trim();
+        if (t.matches("\\d{9,11}")) {
+            return Instant.ofEpochSecond(Long.parseLong(t));
+        }
+        if (t.matches("\\d{12,14}")) {
+            return Instant.ofEpochMilli(Long.parseLong(t));
+        }
+        for (String pattern : patterns) {
+            try {
+                return LocalDateTime.parse(t, DateTimeFormatter.ofPattern(pattern, Locale.ROOT)).atZone(zone).toInstant();
+            } catch (DateTimeParseException e) {
+                // try the next pattern
+            }
+        }
+        throw new UnparseableEvent("'" + field + "' is neither epoch time nor like " + String.join(" or ", patterns) + ": " + text);
+    }
+}

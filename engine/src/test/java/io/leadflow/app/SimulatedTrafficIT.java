@@ -1,0 +1,109 @@
+package io.leadflow.app;
+
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.config.TenantConfig;
+import io.leadflow.http.HealthChecks;
+import io.leadflow.registry.client.SchemaRegistryClients;
+import io.leadflow.simulate.Simulator;
+import io.leadflow.simulate.TrafficGenerator;
+import io.leadflow.simulate.TrafficModel;
+import io.leadflow.testing.KafkaTestBroker;
+import io.leadflow.topics.Topic;
+import io.leadflow.topics.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A simulated business day of two tenants (one on Mango + CallTouch + amoCRM, one on Zadarma + CallTouch),
+ * sent as real signed webhooks, with duplicates, late CallTouch records and out-of-order Mango states:
+ * the engine emits exactly the calls, touches and stage changes the simulator says it should.
+ */
+class SimulatedTrafficIT {
+    @RegisterExtension
+    static final KafkaTestBroker KAFKA = new KafkaTestBroker();
+    private static final String SCOPE = "simulated-traffic-it";
+    private static final Map<String, String> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
+    private static final Instant MONDAY = Instant.parse("2026-11-16T00:00:00Z");
+
+    @TempDir
+    static Path stateDir;
+
+    private static LeadflowConfig config;
+    private static LeadflowNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TenantConfig demo = LeadflowConfig.load(null).tenant("demo").orElseThrow();
+        TenantConfig zadarma = new TenantConfig("Asia/Yekaterinburg", "RU", null, new TenantConfig.ZadarmaConfig("zd-secret"),
+                new TenantConfig.CallTouchConfig("ct-secret", List.of(), Map.of(), null), null, null);
+        config = new LeadflowConfig(Map.of("demo", demo, "ural", zadarma));
+        HttpOptions http = new HttpOptions();
+        http.host = "127.0.0.1";
+        http.port = 0;
+        http.maxBodyBytes = 256 * 1024;
+        EngineOptions engine = new EngineOptions();
+        engine.applicationId = SCOPE;
+        engine.stateDir = stateDir;
+        engine.streamThreads = 1;
+        engine.partitions = 2;
+        engine.replicationFactor = 1;
+        engine.standbyReplicas = 0;
+        node = LeadflowNode.start(KAFKA.bootstrapServers(), REGISTRY, config, http, engine, true, new HealthChecks());
+        node.awaitEngineRunning(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        SchemaRegistryClients.dropScope(SCOPE);
+    }
+
+    @Test
+    void aSimulatedDayGivesExactlyTheExpectedCanonicalEvents() throws Exception {
+        // Given a seeded day of traffic for both tenants, sent to the gateway as the vendors would
+        Simulator.Report report;
+        try (Simulator simulator = new Simulator(URI.create("http://127.0.0.1:" + node.httpPort()), 4)) {
+            report = simulator.replay(new TrafficGenerator(TrafficModel.realistic(11, 40), config.tenants(), MONDAY),
+                    MONDAY.plus(Duration.ofDays(1)), 0);
+        }
+        assertThat(report.failed()).isZero();
+        assertThat(report.refused()).isEmpty();
+        assertThat(report.accepted()).containsKeys("mango", "zadarma", "calltouch", "amocrm");
+        assertThat(report.duplicatesSent()).isPositive();
+
+        // Then every call outcome, touch and stage change is downstream exactly once, and nothing was dead-lettered
+        Topics topics = new Topics(SchemaRegistryClients.fromConfig(REGISTRY), REGISTRY);
+        assertThat(distinctCount(topics.calls(), report.expectedCalls(), r -> r.value().getTenant() + "|" + r.value().getEventId())).isEqualTo(report.expectedCalls());
+        assertThat(distinctCount(topics.touches(), report.expectedTouches(), r -> r.value().getTenant() + "|" + r.value().getTouchId())).isEqualTo(report.expectedTouches());
+        assertThat(distinctCount(topics.crmStageChanges(), report.expectedStageChanges(), r -> r.value().getTenant() + "|" + r.value().getEventId()))
+                .isEqualTo(report.expectedStageChanges());
+        assertThat(read(topics.deadLetter(), 0)).isEmpty();
+    }
+
+    /** Reads the topic and returns its record count, after checking that no id occurs twice. */
+    private static <K, V> long distinctCount(Topic<K, V> topic, long expected, java.util.function.Function<ConsumerRecord<K, V>, String> id) {
+        List<ConsumerRecord<K, V>> records = read(topic, expected);
+        assertThat(records).extracting(id::apply).doesNotHaveDuplicates();
+        return records.size();
+    }
+
+    private static <K, V> List<ConsumerRecord<K, V>> read(Topic<K, V> topic, long expected) {
+        return KafkaTestBroker.readCommitted(KAFKA.bootstrapServers(), topic.name(), topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer(), (int) expected, Duration.ofSeconds(60), Duration.ofSeconds(3));
+    }
+}

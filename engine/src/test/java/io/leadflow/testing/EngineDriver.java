@@ -1,0 +1,54 @@
+package io.leadflow.testing;
+
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.engine.EngineSettings;
+import io.leadflow.engine.EngineTopology;
+import io.leadflow.registry.client.SchemaRegistryClients;
+import io.leadflow.topics.Topic;
+import io.leadflow.topics.Topics;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/** The whole engine topology in a {@link TopologyTestDriver}, with the production settings and an in-memory registry. */
+public final class EngineDriver implements AutoCloseable {
+    private final String scope;
+    private final Topics topics;
+    private final TopologyTestDriver driver;
+
+    public EngineDriver(String scope, LeadflowConfig config, Path stateDir) {
+        this.scope = scope;
+        Map<String, String> registry = Map.of("schema.registry.url", "mock://" + scope);
+        topics = new Topics(SchemaRegistryClients.fromConfig(registry), registry);
+        EngineSettings settings = new EngineSettings(scope, "unused:9092", registry, stateDir, 1, 1, 0, null);
+        Properties props = new Properties();
+        props.putAll(settings.streamsProperties());
+        driver = new TopologyTestDriver(EngineTopology.build(topics, config, settings.streamsProperties()), props);
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public TopologyTestDriver driver() {
+        return driver;
+    }
+
+    public <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    public <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        SchemaRegistryClients.dropScope(scope);
+    }
+}
