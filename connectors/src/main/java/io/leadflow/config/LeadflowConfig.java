@@ -3,6 +3,7 @@ package io.leadflow.config;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,6 +56,7 @@ public record LeadflowConfig(Map<String, TenantConfig> tenants) {
 
     static LeadflowConfig parse(String yaml, UnaryOperator<String> env) throws IOException {
         ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+                .registerModule(new JavaTimeModule()) // durations as ISO-8601, e.g. PT10M
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
         return mapper.readValue(substitute(yaml, env), LeadflowConfig.class);
     }

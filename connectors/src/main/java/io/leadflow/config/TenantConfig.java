@@ -2,6 +2,7 @@ package io.leadflow.config;
 
 import io.leadflow.connectors.calltouch.CallTouchFields;
 
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,13 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
      *                   (defaults in {@code CallTouchFields})
      * @param timeFormat how {@code calltime} is written when it is not epoch seconds, e.g. {@code dd/MM/yyyy H:mm:ss}
      */
-    public record CallTouchConfig(String secret, List<String> allowedSubnets, Map<String, String> fields, String timeFormat) {
+    public record CallTouchConfig(String secret, List<String> allowedSubnets, Map<String, String> fields, String timeFormat,
+                                  CallTouchApi api) {
+        /** Webhooks only, no reconciliation. */
+        public CallTouchConfig(String secret, List<String> allowedSubnets, Map<String, String> fields, String timeFormat) {
+            this(secret, allowedSubnets, fields, timeFormat, null);
+        }
+
         public CallTouchConfig {
             required(secret, "calltouch.secret");
             allowedSubnets = allowedSubnets == null ? List.of() : List.copyOf(allowedSubnets);
@@ -77,6 +84,34 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
             fields.keySet().stream().filter(k -> !CallTouchFields.DEFAULTS.containsKey(k)).findFirst().ifPresent(k -> {
                 throw new IllegalArgumentException("calltouch.fields." + k + " is not one of " + new java.util.TreeSet<>(CallTouchFields.DEFAULTS.keySet()));
             });
+        }
+    }
+
+    /**
+     * CallTouch's API, pulled on a schedule to recover notifications that never arrived: the calls diary
+     * (authoritative) and the form requests.
+     *
+     * @param siteId            the CallTouch site (project) id
+     * @param clientApiId       the API token ({@code clientApiId})
+     * @param baseUrl           default {@code https://api.calltouch.ru}
+     * @param pollInterval      how often to pull (default 10 minutes)
+     * @param lookback          how far back each pull re-reads, for records CallTouch publishes late (default 6 hours)
+     * @param pageSize          records per diary page, at most 1000 (default 500)
+     * @param requestsPerSecond at most this many API calls per second (default 2)
+     */
+    public record CallTouchApi(String siteId, String clientApiId, String baseUrl, Duration pollInterval,
+                               Duration lookback, Integer pageSize, Double requestsPerSecond) {
+        public CallTouchApi {
+            required(siteId, "calltouch.api.siteId");
+            required(clientApiId, "calltouch.api.clientApiId");
+            baseUrl = baseUrl == null ? "https://api.calltouch.ru" : baseUrl.replaceAll("/+$", "");
+            pollInterval = pollInterval == null ? Duration.ofMinutes(10) : pollInterval;
+            lookback = lookback == null ? Duration.ofHours(6) : lookback;
+            pageSize = pageSize == null ? 500 : pageSize;
+            requestsPerSecond = requestsPerSecond == null ? 2.0 : requestsPerSecond;
+            if (pageSize < 1 || pageSize > 1000) {
+                throw new IllegalArgumentException("calltouch.api.pageSize must be 1..1000");
+            }
         }
     }
 

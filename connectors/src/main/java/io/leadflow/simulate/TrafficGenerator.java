@@ -110,7 +110,7 @@ public final class TrafficGenerator {
         boolean answered = random.nextDouble() < model.answerRate();
         String extension = EXTENSIONS[random.nextInt(EXTENSIONS.length)];
         int wait = 3 + random.nextInt(35);
-        int talk = answered ? 30 + random.nextInt(570) : 0;
+        int talk = answered ? 30 + random.nextInt(Math.max(1, model.maxTalkSeconds() - 30)) : 0;
         Instant answeredAt = answered ? at.plusSeconds(wait) : null;
         Instant ended = at.plusSeconds(wait + talk);
         boolean pbx = pbxCall(tenant, true, client, extension, at, answeredAt, ended);

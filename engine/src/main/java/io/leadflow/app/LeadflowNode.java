@@ -3,6 +3,8 @@ package io.leadflow.app;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.gateway.RawEventWriter;
 import io.leadflow.connectors.VendorWebhooks;
+import io.leadflow.connectors.bitrix24.Bitrix24Enricher;
+import io.leadflow.connectors.calltouch.CallTouchPollers;
 import io.leadflow.connectors.gateway.WebhookGateway;
 import io.leadflow.avro.Vendor;
 import io.leadflow.engine.EngineSettings;
@@ -73,6 +75,16 @@ public final class LeadflowNode implements AutoCloseable {
                 WebhookGateway gateway = new WebhookGateway(config, topics, writer, ACK_TIMEOUT, VendorWebhooks.all());
                 gateway.mount(http);
                 health.add("gateway", gateway::health);
+                CallTouchPollers pollers = CallTouchPollers.start(config, topics, bootstrapServers);
+                started.add(0, pollers);
+                if (!pollers.isEmpty()) {
+                    health.add("calltouchPollers", pollers::health);
+                }
+                Bitrix24Enricher enricher = Bitrix24Enricher.startIfConfigured(config, topics, bootstrapServers, Bitrix24Enricher::defaultApi);
+                if (enricher != null) {
+                    started.add(0, enricher);
+                    health.add("bitrix24Enricher", enricher::health);
+                }
             }
             started.add(0, http); // closed first: stop taking requests before anything they need stops
             http.start(httpOptions.host, httpOptions.port);

@@ -3,6 +3,7 @@ package io.leadflow.engine;
 import io.leadflow.avro.DeadLetter;
 import io.leadflow.avro.RawKey;
 import io.leadflow.registry.client.SchemaRegistryClients;
+import io.leadflow.topics.DeadLetters;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -3,8 +3,9 @@ package io.leadflow.intake;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.intake.amocrm.AmoCrmStageParser;
+import io.leadflow.intake.bitrix24.Bitrix24StageParser;
 import io.leadflow.intake.calltouch.CallTouchTouchParser;
-import io.leadflow.intake.mango.MangoSummaryParser;
+import io.leadflow.intake.mango.MangoParser;
 import io.leadflow.intake.zadarma.ZadarmaCallParser;
 import io.leadflow.topics.Topics;
 import io.leadflow.engine.state.ExpiringKeys;
@@ -29,10 +30,11 @@ public final class IntakeTopology {
     /** One parser per vendor whose raw topic the engine reads. */
     public static Map<Vendor, RawEventParser> parsers() {
         Map<Vendor, RawEventParser> parsers = new EnumMap<>(Vendor.class);
-        parsers.put(Vendor.MANGO, new MangoSummaryParser());
+        parsers.put(Vendor.MANGO, new MangoParser());
         parsers.put(Vendor.ZADARMA, new ZadarmaCallParser());
         parsers.put(Vendor.CALLTOUCH, new CallTouchTouchParser());
         parsers.put(Vendor.AMOCRM, new AmoCrmStageParser());
+        parsers.put(Vendor.BITRIX24, new Bitrix24StageParser());
         return parsers;
     }
 

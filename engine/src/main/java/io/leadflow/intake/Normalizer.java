@@ -10,7 +10,7 @@ import io.leadflow.avro.RawKey;
 import io.leadflow.avro.Touch;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
-import io.leadflow.engine.DeadLetters;
+import io.leadflow.topics.DeadLetters;
 import io.leadflow.engine.state.ExpiringKeys;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -106,6 +106,9 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
                         + change.getEntityType().name().toLowerCase(java.util.Locale.ROOT) + ":" + change.getEntityId());
                 context.forward(new Record<>(key, change, change.getOccurredAt().toEpochMilli()), children.stageChanges());
             }
+        }
+        for (String stale : parsed.superseded()) {
+            seen.add(envelope.getTenant() + "|" + stale, time);
         }
         seen.add(dedupeKey, time);
     }

@@ -6,25 +6,35 @@ import io.leadflow.avro.Touch;
 
 import java.util.List;
 
-/** The canonical events one raw envelope yields: call outcomes, marketing touches, CRM stage changes. */
-public record Parsed(List<CallEvent> calls, List<Touch> touches, List<CrmStageChange> stageChanges) {
-    public static final Parsed NOTHING = new Parsed(List.of(), List.of(), List.of());
+/**
+ * The canonical events one raw envelope yields: call outcomes, marketing touches, CRM stage changes.
+ *
+ * @param superseded vendor dedupe keys this envelope makes stale: an event carrying one of them that
+ *                   arrives later is dropped like a redelivery (Mango call states older than the one seen)
+ */
+public record Parsed(List<CallEvent> calls, List<Touch> touches, List<CrmStageChange> stageChanges, List<String> superseded) {
+    public static final Parsed NOTHING = new Parsed(List.of(), List.of(), List.of(), List.of());
 
     public Parsed {
         calls = List.copyOf(calls);
         touches = List.copyOf(touches);
         stageChanges = List.copyOf(stageChanges);
+        superseded = List.copyOf(superseded);
     }
 
     public static Parsed of(CallEvent call) {
-        return new Parsed(List.of(call), List.of(), List.of());
+        return new Parsed(List.of(call), List.of(), List.of(), List.of());
     }
 
     public static Parsed of(Touch touch) {
-        return new Parsed(List.of(), List.of(touch), List.of());
+        return new Parsed(List.of(), List.of(touch), List.of(), List.of());
     }
 
     public static Parsed of(List<CrmStageChange> stageChanges) {
-        return new Parsed(List.of(), List.of(), stageChanges);
+        return new Parsed(List.of(), List.of(), stageChanges, List.of());
+    }
+
+    public Parsed superseding(List<String> dedupeKeys) {
+        return new Parsed(calls, touches, stageChanges, dedupeKeys);
     }
 }

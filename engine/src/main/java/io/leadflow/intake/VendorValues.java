@@ -1,9 +1,12 @@
 package io.leadflow.intake;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadflow.avro.RawEnvelope;
 import io.leadflow.connectors.gateway.FormBody;
 import io.leadflow.http.ApiException;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +24,7 @@ import java.util.Set;
  * times as epoch seconds, epoch millis or naive local text, amounts with a comma or spaces.
  */
 public final class VendorValues {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TRUE = Set.of("true", "1", "yes", "y", "on", "да");
     private static final Set<String> FALSE = Set.of("false", "0", "no", "n", "off", "нет", "");
 
@@ -38,6 +42,25 @@ public final class VendorValues {
         } catch (ApiException e) {
             throw new UnparseableEvent(e.getMessage(), e);
         }
+    }
+
+    /** The envelope's body as a JSON object (records pulled from vendor APIs). */
+    public static JsonNode jsonObject(RawEnvelope envelope) {
+        try {
+            JsonNode node = JSON.readTree(Envelopes.body(envelope));
+            if (node == null || !node.isObject()) {
+                throw new UnparseableEvent("body is not a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new UnparseableEvent("body is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** A JSON field as text; null when absent, null or blank. */
+    public static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
     }
 
     public static String required(FormBody form, String field) {

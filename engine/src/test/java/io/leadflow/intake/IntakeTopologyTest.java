@@ -63,8 +63,7 @@ class IntakeTopologyTest {
     }
 
     private void pipe(Vendor vendor, String kind, String stream, String dedupeKey, WebhookRequest request) {
-        RawEnvelope envelope = RawEnvelopes.of(vendor, kind, dedupeKey, request);
-        engine.input(engine.topics().raw(vendor)).pipeInput(new RawKey(envelope.getTenant(), stream), envelope, envelope.getReceivedAt());
+        pipeRecord(RawEnvelopes.of(vendor, kind, dedupeKey, request), stream);
     }
 
 
@@ -134,5 +133,49 @@ class IntakeTopologyTest {
 
         // Then each tenant gets its own stage change
         assertThat(stageChanges.readKeyValuesToList()).extracting(kv -> kv.key.getTenant()).containsExactly("demo", "acme");
+    }
+
+    @Test
+    void aCallNotifiedByWebhookAndPulledFromTheDiaryIsOneTouchAndADiaryOnlyCallIsRecovered() {
+        // Given a call whose end notification arrived, and the diary pull that finds it and a call whose webhook was lost
+        Map<String, String> end = new LinkedHashMap<>(Map.of("id", "601", "callerphone", "79161234567",
+                "phonenumber", "74951234567", "calltime", "21/05/2024 14:03:27", "duration", "40"));
+        pipe(Vendor.CALLTOUCH, "call", "call:601", "calltouch:call:601:end", DEMO.calltouch(end, true));
+        pipeRecord(RawEnvelopes.pulled(Vendor.CALLTOUCH, "demo", "diary/call", "calltouch:call:601:end",
+                "{\"callId\":601,\"timestamp\":1716289407,\"callerNumber\":\"79161234567\"}"), "call:601");
+        pipeRecord(RawEnvelopes.pulled(Vendor.CALLTOUCH, "demo", "diary/call", "calltouch:call:602:end",
+                "{\"callId\":602,\"timestamp\":1716289999,\"callerNumber\":\"79169999999\"}"), "call:602");
+
+        // Then there is one touch per call
+        assertThat(touches.readValuesToList()).extracting(Touch::getTouchId).containsExactly("calltouch:call:601", "calltouch:call:602");
+    }
+
+    private void pipeRecord(RawEnvelope envelope, String stream) {
+        engine.input(engine.topics().raw(envelope.getVendor())).pipeInput(new RawKey(envelope.getTenant(), stream), envelope,
+                envelope.getReceivedAt());
+    }
+
+    @Test
+    void mangoCallStatesThatArriveAfterALaterStateAreDropped() {
+        // Given the states of two call legs delivered out of seq order
+        Instant at = Instant.parse("2024-05-21T11:03:27Z");
+        pipeMangoState("leg-1", 2, "Connected", at);
+        pipeMangoState("leg-1", 1, "Appeared", at);       // older than what was seen: dropped
+        pipeMangoState("leg-2", 3, "Disconnected", at);
+        pipeMangoState("leg-2", 2, "Connected", at);      // stale: the call is already over
+        pipeMangoState("leg-2", 1, "Appeared", at);
+
+        // Then only the latest in-progress state of the first leg is a (ringing) call event, and no lead fact
+        assertThat(calls.readValuesToList()).singleElement().satisfies(call -> {
+            assertThat(call.getStatus()).isEqualTo(CallStatus.RINGING);
+            assertThat(call.getEventId()).isEqualTo("mango:call:leg-1:2");
+            assertThat(call.getContact()).isEqualTo("+79161234567");
+        });
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    private void pipeMangoState(String callId, int seq, String state, Instant at) {
+        String json = VendorPayloads.mangoCallEvent("entry-" + callId, callId, seq, state, "79161234567", "74951234567", at);
+        pipe(Vendor.MANGO, "events/call", "entry-" + callId, "mango:call:" + callId + ":" + seq, DEMO.mango("call", json));
     }
 }

@@ -6,6 +6,7 @@ import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.RawEnvelope;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.TenantConfig;
+import io.leadflow.intake.mango.MangoParser;
 import io.leadflow.intake.mango.MangoSummaryParser;
 import io.leadflow.testing.MangoRequests;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,7 @@ class MangoSummaryParserTest {
     void internalCallsAndOtherKindsYieldNothing() {
         String internal = MangoRequests.summaryJson("e", "79161234567", true, 1_700_000_000L).replace("\"call_direction\":1", "\"call_direction\":0");
         assertThat(parse(internal)).isEmpty();
-        assertThat(parser.parse(envelope("events/recording", "{}"), TENANT)).isEqualTo(Parsed.NOTHING);
+        assertThat(new MangoParser().parse(envelope("events/recording", "{}"), TENANT)).isEqualTo(Parsed.NOTHING);
     }
 
     @Test

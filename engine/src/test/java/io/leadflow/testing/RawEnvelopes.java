@@ -26,4 +26,14 @@ public final class RawEnvelopes {
                 .setBody(ByteBuffer.wrap(request.body().getBytes(StandardCharsets.UTF_8)))
                 .setSignatureVerified(true).setDedupeKey(dedupeKey).build();
     }
+
+    /** A record pulled from a vendor's API (a JSON body), as the pollers store it. */
+    public static RawEnvelope pulled(Vendor vendor, String tenant, String kind, String dedupeKey, String json) {
+        return RawEnvelope.newBuilder()
+                .setRequestId("pull-" + dedupeKey).setTenant(tenant).setVendor(vendor).setKind(kind)
+                .setReceivedAt(RECEIVED).setMethod("GET").setPath("/api").setContentType("application/json")
+                .setHeaders(Map.of())
+                .setBody(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)))
+                .setSignatureVerified(true).setDedupeKey(dedupeKey).build();
+    }
 }

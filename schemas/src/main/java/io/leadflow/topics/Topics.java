@@ -1,6 +1,7 @@
 package io.leadflow.topics;
 
 import io.leadflow.avro.CallEvent;
+import io.leadflow.avro.ConnectorCursor;
 import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.CrmKey;
 import io.leadflow.avro.CrmStageChange;
@@ -33,6 +34,7 @@ public final class Topics {
     public static final String LEAD_EVENTS = PREFIX + "lead-events";
     public static final String LEAD_STATE = PREFIX + "lead-state";
     public static final String DEAD_LETTER = PREFIX + "dead-letter";
+    public static final String CONNECTOR_CURSORS = PREFIX + "connector-cursors";
 
     /** Raw vendor requests are the source of truth for re-parsing: keep them long. */
     private static final long RAW_RETENTION_MS = Duration.ofDays(90).toMillis();
@@ -46,6 +48,7 @@ public final class Topics {
     private final Topic<ContactKey, LeadEvent> leadEvents;
     private final Topic<ContactKey, LeadState> leadState;
     private final Topic<RawKey, DeadLetter> deadLetter;
+    private final Topic<RawKey, ConnectorCursor> connectorCursors;
 
     /**
      * @param registry     the schema registry all serdes share (one client, one cache)
@@ -63,6 +66,7 @@ public final class Topics {
         leadEvents = topic(LEAD_EVENTS, ContactKey.class, LeadEvent.class, registry, serdeConfig, false, FOREVER);
         leadState = topic(LEAD_STATE, ContactKey.class, LeadState.class, registry, serdeConfig, true, FOREVER);
         deadLetter = topic(DEAD_LETTER, RawKey.class, DeadLetter.class, registry, serdeConfig, false, DEAD_LETTER_RETENTION_MS);
+        connectorCursors = topic(CONNECTOR_CURSORS, RawKey.class, ConnectorCursor.class, registry, serdeConfig, true, FOREVER);
     }
 
     public static String rawTopicName(Vendor vendor) {
@@ -108,9 +112,14 @@ public final class Topics {
         return deadLetter;
     }
 
+    /** Where the vendor-API pollers keep their position, per tenant and connector. */
+    public Topic<RawKey, ConnectorCursor> connectorCursors() {
+        return connectorCursors;
+    }
+
     /** Every topic leadflow owns, for provisioning. */
     public List<Topic<?, ?>> all() {
-        return Stream.concat(raw.values().stream(), Stream.of(calls, touches, crmStageChanges, leadEvents, leadState, deadLetter))
+        return Stream.concat(raw.values().stream(), Stream.of(calls, touches, crmStageChanges, leadEvents, leadState, deadLetter, connectorCursors))
                 .<Topic<?, ?>>map(t -> t)
                 .toList();
     }

@@ -88,6 +88,14 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
     public static <K, V> List<ConsumerRecord<K, V>> readCommitted(String bootstrapServers, String topic, Deserializer<K> keys,
                                                                  Deserializer<V> values, int expected, Duration timeout,
                                                                  Duration linger) {
+        return readCommittedUntil(bootstrapServers, topic, keys, values, records -> records.size() >= expected, timeout, linger);
+    }
+
+    /** Reads committed records from the beginning until {@code done} holds (or {@code timeout}), then for {@code linger} more. */
+    public static <K, V> List<ConsumerRecord<K, V>> readCommittedUntil(String bootstrapServers, String topic, Deserializer<K> keys,
+                                                                      Deserializer<V> values,
+                                                                      java.util.function.Predicate<List<ConsumerRecord<K, V>>> done,
+                                                                      Duration timeout, Duration linger) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
@@ -98,7 +106,7 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
+            while (!done.test(records) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             long lingerUntil = System.nanoTime() + linger.toNanos();

@@ -1,39 +1,29 @@
 package io.leadflow.intake.mango;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadflow.avro.CallDirection;
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.RawEnvelope;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.TenantConfig;
-import io.leadflow.connectors.gateway.FormBody;
-import io.leadflow.http.ApiException;
-import io.leadflow.intake.Envelopes;
 import io.leadflow.intake.Parsed;
 import io.leadflow.intake.PhoneNumbers;
 import io.leadflow.intake.RawEventParser;
 import io.leadflow.intake.UnparseableEvent;
 
-import java.io.IOException;
 import java.time.Instant;
 
 /**
  * Mango Office {@code events/summary}, the final word on a call: direction, who called whom, when it was
  * created, answered ({@code talk_time}, 0 = no conversation) and ended, and {@code entry_result}
- * (1 answered, 0 missed). Other Mango kinds carry no call outcome of their own yet and yield nothing.
+ * (1 answered, 0 missed).
  */
 public final class MangoSummaryParser implements RawEventParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public Parsed parse(RawEnvelope envelope, TenantConfig tenant) {
-        if (!"events/summary".equals(envelope.getKind())) {
-            return Parsed.NOTHING;
-        }
-        JsonNode summary = summaryJson(envelope);
-        CallDirection direction = switch ((int) integer(summary, "call_direction", -1)) {
+        JsonNode summary = MangoJson.of(envelope);
+        CallDirection direction = switch ((int) MangoJson.integer(summary, "call_direction", -1)) {
             case 1 -> CallDirection.INBOUND;
             case 2 -> CallDirection.OUTBOUND;
             case 0 -> CallDirection.INTERNAL;
@@ -52,17 +42,17 @@ public final class MangoSummaryParser implements RawEventParser {
         String line = lineText == null ? null : PhoneNumbers.toE164(lineText, tenant.region()).orElse(lineText);
 
         long offset = tenant.mango() == null ? 0 : tenant.mango().timeOffsetSeconds();
-        long created = requiredEpoch(summary, "create_time");
-        long talk = integer(summary, "talk_time", 0);
-        long end = integer(summary, "end_time", 0);
-        boolean answered = integer(summary, "entry_result", 0) == 1 && talk > 0;
+        long created = MangoJson.requiredEpoch(summary, "create_time");
+        long talk = MangoJson.integer(summary, "talk_time", 0);
+        long end = MangoJson.integer(summary, "end_time", 0);
+        boolean answered = MangoJson.integer(summary, "entry_result", 0) == 1 && talk > 0;
         long waitUntil = answered ? talk : end;
 
         return Parsed.of(CallEvent.newBuilder()
                 .setEventId(envelope.getDedupeKey())
                 .setTenant(envelope.getTenant())
                 .setVendor(Vendor.MANGO)
-                .setCallId(text(summary, "entry_id"))
+                .setCallId(MangoJson.text(summary, "entry_id"))
                 .setContact(contact)
                 .setLine(line)
                 .setDirection(direction)
@@ -76,52 +66,5 @@ public final class MangoSummaryParser implements RawEventParser {
                 .setDisconnectReason(summary.path("disconnect_reason").asText(null))
                 .setRawRequestId(envelope.getRequestId())
                 .build());
-    }
-
-    private static JsonNode summaryJson(RawEnvelope envelope) {
-        try {
-            String json = FormBody.parse(Envelopes.body(envelope)).required("json");
-            JsonNode node = JSON.readTree(json);
-            if (node == null || !node.isObject()) {
-                throw new UnparseableEvent("field 'json' is not a JSON object");
-            }
-            return node;
-        } catch (ApiException e) {
-            throw new UnparseableEvent(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UnparseableEvent("field 'json' is not valid JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        String value = node.path(field).asText("");
-        if (value.isBlank()) {
-            throw new UnparseableEvent("'" + field + "' is missing");
-        }
-        return value;
-    }
-
-    /** Mango sends numbers, but some proxies turn them into strings: accept both. */
-    private static long integer(JsonNode node, String field, long fallback) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull() || value.asText().isBlank()) {
-            return fallback;
-        }
-        if (value.canConvertToLong()) {
-            return value.asLong();
-        }
-        try {
-            return Long.parseLong(value.asText().trim());
-        } catch (NumberFormatException e) {
-            throw new UnparseableEvent("'" + field + "' is not an integer: " + value.asText());
-        }
-    }
-
-    private static long requiredEpoch(JsonNode node, String field) {
-        long value = integer(node, field, -1);
-        if (value <= 0) {
-            throw new UnparseableEvent("'" + field + "' is missing");
-        }
-        return value;
     }
 }

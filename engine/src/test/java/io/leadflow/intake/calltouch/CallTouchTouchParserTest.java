@@ -111,4 +111,40 @@ class CallTouchTouchParserTest {
         assertThatThrownBy(() -> parse(TENANT, "call", noPhone, false)).isInstanceOf(UnparseableEvent.class).hasMessageContaining("callerphone");
         assertThatThrownBy(() -> parse(TENANT, "call", badTime, false)).isInstanceOf(UnparseableEvent.class).hasMessageContaining("calltime");
     }
+
+    @Test
+    void aDiaryCallRecordIsTheSameTouchAsItsNotification() {
+        String record = "{\"callId\":501234567,\"date\":\"21/05/2024 14:03:27\",\"timestamp\":1716289407,"
+                + "\"callerNumber\":\"79161234567\",\"phoneNumber\":\"74951234567\",\"duration\":95,\"successful\":true,"
+                + "\"source\":\"yandex\",\"medium\":\"cpc\",\"utmCampaign\":\"brand\",\"keyword\":\"ремонт квартир\","
+                + "\"city\":\"Москва\",\"url\":\"https://site.ru/\",\"sessionId\":987654321}";
+
+        Touch touch = parser.parse(RawEnvelopes.pulled(Vendor.CALLTOUCH, "acme", "diary/call", "calltouch:call:501234567:end", record),
+                TENANT).touches().get(0);
+
+        assertThat(touch.getTouchId()).isEqualTo(parse(TENANT, "call", call(), false).getTouchId());
+        assertThat(touch.getContact()).isEqualTo("+79161234567");
+        assertThat(touch.getLine()).isEqualTo("+74951234567");
+        assertThat(touch.getOccurredAt()).isEqualTo(Instant.ofEpochSecond(1716289407));
+        assertThat(touch.getCampaign()).isEqualTo("brand");
+        assertThat(touch.getSessionId()).isEqualTo("987654321");
+    }
+
+    @Test
+    void aDiaryRecordWithoutTimestampIsReadInTheTenantsZoneAndARequestTakesItsFirstPhone() {
+        String call = "{\"callId\":1,\"date\":\"21/05/2024 9:03:27\",\"callerNumber\":\"89161234567\"}";
+        String request = "{\"requestId\":77,\"date\":1716289407000,\"client\":{\"phones\":[{\"phoneNumber\":\"+7 (916) 123-45-67\"}]},"
+                + "\"session\":{\"source\":\"google\",\"medium\":\"cpc\"}}";
+
+        Touch fromCall = parser.parse(RawEnvelopes.pulled(Vendor.CALLTOUCH, "acme", "diary/call", "k1", call), TENANT).touches().get(0);
+        Touch fromRequest = parser.parse(RawEnvelopes.pulled(Vendor.CALLTOUCH, "acme", "diary/request", "k2", request), TENANT).touches().get(0);
+
+        assertThat(fromCall.getOccurredAt()).isEqualTo(Instant.parse("2024-05-21T06:03:27Z"));
+        assertThat(fromRequest.getTouchId()).isEqualTo("calltouch:request:77");
+        assertThat(fromRequest.getChannel()).isEqualTo(TouchChannel.FORM);
+        assertThat(fromRequest.getContact()).isEqualTo("+79161234567");
+        assertThat(fromRequest.getSource()).isEqualTo("google");
+        assertThatThrownBy(() -> parser.parse(RawEnvelopes.pulled(Vendor.CALLTOUCH, "acme", "diary/call", "k3", "[]"), TENANT))
+                .isInstanceOf(UnparseableEvent.class).hasMessageContaining("not a JSON object");
+    }
 }

@@ -1,8 +1,7 @@
-package io.leadflow.engine;
+package io.leadflow.topics;
 
 import io.leadflow.avro.DeadLetter;
 import io.leadflow.avro.RawKey;
-import io.leadflow.topics.Topic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Instant;
