@@ -19,7 +19,7 @@ final class EngineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LeadflowNode node = LeadflowNode.start(cluster.bootstrapServers, cluster.registryConfig(), cluster.loadConfig(),
-                http, engine, false, new HealthChecks());
+                http, engine, LeadflowNode.Gateway.OFF, new HealthChecks());
         System.out.printf("leadflow engine '%s' on %s, API on :%d%n", engine.applicationId, cluster.bootstrapServers, node.httpPort());
         UntilStopped.await(node);
         return 0;

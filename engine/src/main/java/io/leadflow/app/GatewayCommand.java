@@ -3,6 +3,7 @@ package io.leadflow.app;
 import io.leadflow.http.HealthChecks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
@@ -14,10 +15,15 @@ final class GatewayCommand implements Callable<Integer> {
     @Mixin
     HttpOptions http;
 
+    @Option(names = "--no-calltouch-pollers", defaultValue = "${env:LEADFLOW_NO_CALLTOUCH_POLLERS:-false}",
+            description = "Do not run the CallTouch reconciliation pollers here. They must run on exactly one gateway "
+                    + "instance: pass this to all the others.")
+    boolean noPollers;
+
     @Override
     public Integer call() throws Exception {
         LeadflowNode node = LeadflowNode.start(cluster.bootstrapServers, cluster.registryConfig(), cluster.loadConfig(),
-                http, null, true, new HealthChecks());
+                http, null, noPollers ? LeadflowNode.Gateway.WEBHOOKS : LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS, new HealthChecks());
         System.out.printf("leadflow gateway on :%d, writing to %s%n", node.httpPort(), cluster.bootstrapServers);
         UntilStopped.await(node);
         return 0;

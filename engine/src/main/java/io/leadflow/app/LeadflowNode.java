@@ -42,12 +42,19 @@ public final class LeadflowNode implements AutoCloseable {
         this.parts.addAll(parts);
     }
 
-    /**
-     * @param engineOptions null for a gateway-only process
-     * @param runGateway    mount the vendor webhooks
-     */
+    /** Which connectors a process runs. */
+    public enum Gateway {
+        /** None: an engine-only process. */
+        OFF,
+        /** Webhooks and Bitrix24 enrichment (safe on any number of instances: the enricher shares a consumer group). */
+        WEBHOOKS,
+        /** Also the CallTouch reconciliation pollers, which must run on one instance only. */
+        WEBHOOKS_AND_POLLERS
+    }
+
+    /** @param engineOptions null for a gateway-only process */
     public static LeadflowNode start(String bootstrapServers, Map<String, String> registryConfig, LeadflowConfig config,
-                                     HttpOptions httpOptions, EngineOptions engineOptions, boolean runGateway,
+                                     HttpOptions httpOptions, EngineOptions engineOptions, Gateway gatewayMode,
                                      HealthChecks health) {
         List<AutoCloseable> started = new ArrayList<>();
         try {
@@ -68,17 +75,19 @@ public final class LeadflowNode implements AutoCloseable {
                 health.add("engine", engine::health);
             }
             HttpServer http = new HttpServer(health, httpOptions.maxBodyBytes);
-            if (runGateway) {
+            if (gatewayMode != Gateway.OFF) {
                 RawEventWriter writer = new RawEventWriter(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                         topics.raw(Vendor.MANGO), ACK_TIMEOUT);
                 started.add(0, writer);
                 WebhookGateway gateway = new WebhookGateway(config, topics, writer, ACK_TIMEOUT, VendorWebhooks.all());
                 gateway.mount(http);
                 health.add("gateway", gateway::health);
-                CallTouchPollers pollers = CallTouchPollers.start(config, topics, bootstrapServers);
-                started.add(0, pollers);
-                if (!pollers.isEmpty()) {
-                    health.add("calltouchPollers", pollers::health);
+                if (gatewayMode == Gateway.WEBHOOKS_AND_POLLERS) {
+                    CallTouchPollers pollers = CallTouchPollers.start(config, topics, bootstrapServers);
+                    started.add(0, pollers);
+                    if (!pollers.isEmpty()) {
+                        health.add("calltouchPollers", pollers::health);
+                    }
                 }
                 Bitrix24Enricher enricher = Bitrix24Enricher.startIfConfigured(config, topics, bootstrapServers, Bitrix24Enricher::defaultApi);
                 if (enricher != null) {

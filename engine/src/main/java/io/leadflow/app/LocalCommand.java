@@ -64,7 +64,7 @@ final class LocalCommand implements Callable<Integer> {
             HealthChecks health = new HealthChecks().add("schemaRegistry",
                     () -> schemaRegistry.isRunning() ? Health.up(schemaRegistry.url()) : Health.down("not serving"));
             node = LeadflowNode.start(broker.bootstrapServers(), java.util.Map.of("schema.registry.url", registry.url()),
-                    tenants, http, localEngine(), true, health);
+                    tenants, http, localEngine(), LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS, health);
             node.awaitEngineRunning(Duration.ofMinutes(2));
             String base = "http://" + ("0.0.0.0".equals(http.host) ? HOST : http.host) + ":" + node.httpPort();
             if (demoRate > 0) {

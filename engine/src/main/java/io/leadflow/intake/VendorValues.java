@@ -16,17 +16,13 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.Set;
 
 /**
- * Lenient readers for what vendors put in their fields: booleans as {@code true}/{@code "True"}/{@code 1},
- * times as epoch seconds, epoch millis or naive local text, amounts with a comma or spaces.
+ * Lenient readers for what vendors put in their fields: numbers sent as text, times as epoch seconds, epoch
+ * millis or naive local text, amounts with a comma or spaces, JSON bodies of pulled records.
  */
 public final class VendorValues {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> TRUE = Set.of("true", "1", "yes", "y", "on", "да");
-    private static final Set<String> FALSE = Set.of("false", "0", "no", "n", "off", "нет", "");
 
     private VendorValues() {
     }
@@ -73,17 +69,6 @@ public final class VendorValues {
 
     public static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text;
-    }
-
-    public static Optional<Boolean> bool(String text) {
-        if (text == null) {
-            return Optional.empty();
-        }
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (TRUE.contains(t)) {
-            return Optional.of(true);
-        }
-        return FALSE.contains(t) ? Optional.of(false) : Optional.empty();
     }
 
     public static int integer(String text, String field) {

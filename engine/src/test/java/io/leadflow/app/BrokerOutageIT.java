@@ -65,7 +65,8 @@ class BrokerOutageIT {
         int kafkaPort = KafkaTestBroker.freePort();
         int controllerPort = KafkaTestBroker.freePort();
         broker = LocalKafkaBroker.start(dir.resolve("kafka"), "127.0.0.1", kafkaPort, controllerPort);
-        node = LeadflowNode.start(broker.bootstrapServers(), REGISTRY, CONFIG, http(), engine(), true, new HealthChecks());
+        node = LeadflowNode.start(broker.bootstrapServers(), REGISTRY, CONFIG, http(), engine(),
+                LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS, new HealthChecks());
         node.awaitEngineRunning(Duration.ofSeconds(60));
         URI base = URI.create("http://127.0.0.1:" + node.httpPort());
 

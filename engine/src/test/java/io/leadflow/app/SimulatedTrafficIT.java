@@ -64,7 +64,8 @@ class SimulatedTrafficIT {
         engine.partitions = 2;
         engine.replicationFactor = 1;
         engine.standbyReplicas = 0;
-        node = LeadflowNode.start(KAFKA.bootstrapServers(), REGISTRY, config, http, engine, true, new HealthChecks());
+        node = LeadflowNode.start(KAFKA.bootstrapServers(), REGISTRY, config, http, engine,
+                LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS, new HealthChecks());
         node.awaitEngineRunning(Duration.ofSeconds(60));
     }
 

@@ -72,7 +72,7 @@ class VerticalSliceIT {
         engine.replicationFactor = 1;
         engine.standbyReplicas = 0;
         node = LeadflowNode.start(KAFKA.bootstrapServers(), Map.of("schema.registry.url", registry.url()),
-                LeadflowConfig.load(null), http, engine, true, new HealthChecks());
+                LeadflowConfig.load(null), http, engine, LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS, new HealthChecks());
         node.awaitEngineRunning(Duration.ofSeconds(60));
     }
 
