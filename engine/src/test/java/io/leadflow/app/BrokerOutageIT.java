@@ -1,17 +1,20 @@
 package io.leadflow.app;
 
 import io.leadflow.config.LeadflowConfig;
+import io.leadflow.config.TenantConfig;
 import io.leadflow.connectors.client.VendorRequests;
 import io.leadflow.connectors.client.WebhookRequest;
 import io.leadflow.http.HealthChecks;
 import io.leadflow.local.LocalKafkaBroker;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.simulate.VendorPayloads;
+import io.leadflow.testing.FakeBitrix24;
 import io.leadflow.testing.KafkaTestBroker;
 import io.leadflow.testing.MangoRequests;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,13 +36,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The durability promise under the one failure that matters most: Kafka goes away. While it is down every
  * vendor gets 503 within a bounded time and nothing is acknowledged; once it is back, the vendors' retries
- * (and a stray redelivery of an event that was already stored) land exactly once downstream.
+ * (and a stray redelivery of an event that was already stored) land exactly once downstream — including a
+ * Bitrix24 event, which needs the enrichment connector to come through the outage too.
  */
 class BrokerOutageIT {
     private static final String SCOPE = "broker-outage-it";
     private static final Map<String, String> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
-    private static final LeadflowConfig CONFIG = LeadflowConfig.load(null);
+    private static final FakeBitrix24 PORTAL = new FakeBitrix24();
+    private static final TenantConfig CRM_TENANT = new TenantConfig(null, null, null, null, null,
+            new TenantConfig.Bitrix24Config("crm-token", PORTAL.restUrl()), null);
+    private static final LeadflowConfig CONFIG = new LeadflowConfig(Map.of(
+            "demo", LeadflowConfig.load(null).tenant("demo").orElseThrow(), "crm", CRM_TENANT));
     private static final VendorRequests DEMO = new VendorRequests("demo", CONFIG.tenant("demo").orElseThrow());
+    private static final VendorRequests CRM = new VendorRequests("crm", CRM_TENANT);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration ANSWER_BOUND = LeadflowNode.ACK_TIMEOUT.plusSeconds(5);
 
@@ -58,6 +67,11 @@ class BrokerOutageIT {
             broker.close();
         }
         SchemaRegistryClients.dropScope(SCOPE);
+    }
+
+    @AfterAll
+    static void stopPortal() {
+        PORTAL.close();
     }
 
     @Test
@@ -84,7 +98,9 @@ class BrokerOutageIT {
                 DEMO.calltouch(Map.of("id", "outage-3", "callerphone", "79163333333", "phonenumber", "74951234567",
                         "calltime", "20/11/2025 10:00:00", "duration", "60", "source", "yandex"), true),
                 DEMO.amocrm(Map.of("leads[status][0][id]", "4", "leads[status][0][status_id]", "142",
-                        "leads[status][0][last_modified]", "1763600400")));
+                        "leads[status][0][last_modified]", "1763600400")),
+                CRM.bitrix24("ONCRMDEALUPDATE", "4711", 1_763_600_500L));
+        PORTAL.putDeal("4711", "C1:WON", "S", "90000.00", "0");
         long started = System.nanoTime();
         List<HttpResponse<String>> refusals = sendAll(duringOutage, base);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -104,7 +120,9 @@ class BrokerOutageIT {
         assertThat(readAll(topics().calls(), 3)).extracting(r -> r.value().getEventId()).containsExactlyInAnyOrder(
                 "mango:summary:outage-0", "mango:summary:outage-1", "zadarma:in_outage_2:NOTIFY_END");
         assertThat(readAll(topics().touches(), 1)).extracting(r -> r.value().getTouchId()).containsExactly("calltouch:call:outage-3");
-        assertThat(readAll(topics().crmStageChanges(), 1)).extracting(r -> r.key().getEntity()).containsExactly("amocrm:deal:4");
+        // (the Bitrix24 deal through the enricher, whose consumer and producer lived through the outage)
+        assertThat(readAll(topics().crmStageChanges(), 2)).extracting(r -> r.key().getEntity())
+                .containsExactlyInAnyOrder("amocrm:deal:4", "bitrix24:deal:4711");
     }
 
 

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -47,7 +48,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code leadflow.raw.bitrix24}, fetches the deal or lead (and a deal's contact, for the phone) over the
  * portal's REST API, and stores what it fetched as a new raw envelope ({@code rest/crm.deal.get},
  * {@code rest/crm.lead.get}) on the same topic, for the engine to parse. Reading, writing and the
- * consumer offsets share one Kafka transaction, so each event is enriched exactly once. When the portal
+ * consumer offsets share one Kafka transaction, so each event is enriched exactly once. When the portal (or Kafka)
  * is unreachable the batch is retried with backoff and nothing moves on: an outage delays, never loses.
  * An entity the portal says does not exist goes to the dead-letter topic.
  */
@@ -63,7 +64,9 @@ public final class Bitrix24Enricher implements AutoCloseable {
     private final Topic<RawKey, DeadLetter> deadLetter;
     private final Map<String, Bitrix24Rest> portals = new HashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final String bootstrapServers;
+    private final String transactionalId = GROUP + "-" + UUID.randomUUID();
+    private KafkaProducer<byte[], byte[]> producer;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Thread thread;
     private volatile String lastProblem;
@@ -84,12 +87,7 @@ public final class Bitrix24Enricher implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                // fencing of zombies comes from the consumer group generation (EOS v2), so the id only has to be unique
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, GROUP + "-" + UUID.randomUUID(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
+        this.bootstrapServers = bootstrapServers;
         this.thread = new Thread(this::run, GROUP);
         thread.setDaemon(true);
     }
@@ -125,7 +123,6 @@ public final class Bitrix24Enricher implements AutoCloseable {
     private void run() {
         Duration backoff = Duration.ofSeconds(1);
         try {
-            producer.initTransactions();
             consumer.subscribe(List.of(raw.name()));
             while (!stopped.get()) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
@@ -136,14 +133,20 @@ public final class Bitrix24Enricher implements AutoCloseable {
                     enrich(batch);
                     lastProblem = null;
                     backoff = Duration.ofSeconds(1);
+                    continue;
                 } catch (VendorApiException e) {
-                    // nothing of this batch was committed: rewind and try again later
                     lastProblem = "portal unreachable since " + Instant.now() + ": " + e.getMessage();
-                    log.warn("Bitrix24 enrichment paused for {} ms: {}", backoff.toMillis(), e.getMessage());
-                    rewind(batch);
-                    Thread.sleep(backoff.toMillis());
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) { // the broker away, a rebalance, a fenced producer: start over with a new one
+                    lastProblem = "Kafka unavailable since " + Instant.now() + ": " + e.getMessage();
+                    discardProducer();
                 }
+                // nothing of this batch was committed: rewind and try again later
+                log.warn("Bitrix24 enrichment paused for {} ms: {}", backoff.toMillis(), lastProblem);
+                rewind(batch);
+                Thread.sleep(backoff.toMillis());
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         } catch (WakeupException | InterruptedException e) {
             // closing
@@ -152,11 +155,16 @@ public final class Bitrix24Enricher implements AutoCloseable {
             log.error("Bitrix24 enrichment stopped", e);
         } finally {
             consumer.close();
-            producer.close(Duration.ofSeconds(5));
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
         }
     }
 
     private void enrich(ConsumerRecords<byte[], byte[]> batch) throws VendorApiException, InterruptedException {
+        if (producer == null) {
+            producer = newProducer();
+        }
         producer.beginTransaction();
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -166,7 +174,7 @@ public final class Bitrix24Enricher implements AutoCloseable {
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
-        } catch (VendorApiException | InterruptedException | RuntimeException e) {
+        } catch (VendorApiException | InterruptedException e) {
             producer.abortTransaction();
             throw e;
         }
@@ -227,9 +235,39 @@ public final class Bitrix24Enricher implements AutoCloseable {
                 raw.valueSerde().serializer().serialize(raw.name(), envelope));
     }
 
+    /** Back to the batch's first records, on the partitions still ours (revoked ones resume from the committed offset). */
     private void rewind(ConsumerRecords<byte[], byte[]> batch) {
         for (TopicPartition partition : batch.partitions()) {
-            consumer.seek(partition, batch.records(partition).get(0).offset());
+            if (consumer.assignment().contains(partition)) {
+                consumer.seek(partition, batch.records(partition).get(0).offset());
+            }
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> newProducer() {
+        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                // zombies are fenced by the consumer group generation (EOS v2), so the id only has to be unique
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
+        try {
+            created.initTransactions();
+            return created;
+        } catch (KafkaException e) {
+            created.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    private void discardProducer() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ZERO); // aborts the open transaction, if any
+            } catch (KafkaException e) {
+                log.debug("Closing the producer also failed", e);
+            }
+            producer = null;
         }
     }
 

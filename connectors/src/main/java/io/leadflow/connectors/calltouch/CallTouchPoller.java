@@ -55,9 +55,8 @@ public final class CallTouchPoller implements AutoCloseable {
     private final CallTouchApi settings;
     private final CallTouchApiClient api;
     private final Topics topics;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private KafkaProducer<byte[], byte[]> producer;
     private final String bootstrapServers;
-    private boolean initialised;
     private ConnectorCursor cursor;
 
     public CallTouchPoller(String tenantId, TenantConfig tenant, CallTouchApiClient api, Topics topics, String bootstrapServers) {
@@ -66,13 +65,6 @@ public final class CallTouchPoller implements AutoCloseable {
         this.settings = tenant.calltouch().api();
         this.api = api;
         this.topics = topics;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "leadflow-" + CONNECTOR + "-" + tenantId,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "leadflow-" + CONNECTOR + "-" + tenantId),
-                new ByteArraySerializer(), new ByteArraySerializer());
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -82,10 +74,9 @@ public final class CallTouchPoller implements AutoCloseable {
 
     /** Pulls everything published since the cursor (minus the lookback) and stores what is new. */
     public synchronized PollResult poll(Instant now) throws VendorApiException, InterruptedException {
-        if (!initialised) { // on the first pull, not at start-up: the gateway must come up while Kafka is down
-            producer.initTransactions(); // fences an older instance of this poller and finishes its open transaction
+        if (producer == null) { // on the first pull, not at start-up: the gateway must come up while Kafka is down
+            producer = newProducer();
             cursor = loadCursor(bootstrapServers);
-            initialised = true;
         }
         Instant through = cursor == null ? now.minus(settings.lookback()) : cursor.getThrough();
         Instant windowStart = through.minus(settings.lookback());
@@ -121,7 +112,9 @@ public final class CallTouchPoller implements AutoCloseable {
                     cursors.valueSerde().serializer().serialize(cursors.name(), next)));
             producer.commitTransaction();
         } catch (KafkaException e) {
-            abortQuietly();
+            // whatever state the producer is in now (aborted, fenced, timed out), the next pull starts from a new one
+            // and from the cursor as Kafka has it
+            discardProducer();
             throw e;
         }
         cursor = next;
@@ -202,16 +195,37 @@ public final class CallTouchPoller implements AutoCloseable {
         return found;
     }
 
-    private void abortQuietly() {
+    /** Transactional, so records and cursor land together; {@code initTransactions} fences an older instance. */
+    private KafkaProducer<byte[], byte[]> newProducer() {
+        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "leadflow-" + CONNECTOR + "-" + tenantId,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.CLIENT_ID_CONFIG, "leadflow-" + CONNECTOR + "-" + tenantId),
+                new ByteArraySerializer(), new ByteArraySerializer());
         try {
-            producer.abortTransaction();
+            created.initTransactions();
+            return created;
         } catch (KafkaException e) {
-            log.debug("Abort after a failed pull also failed", e);
+            created.close(Duration.ZERO);
+            throw e;
         }
     }
 
+    private void discardProducer() {
+        try {
+            producer.close(Duration.ZERO); // aborts an open transaction
+        } catch (KafkaException e) {
+            log.debug("Closing the producer after a failed pull also failed", e);
+        }
+        producer = null;
+    }
+
     @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(5));
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
     }
 }
