@@ -15,8 +15,9 @@ import java.util.Map;
  * @param region   ISO country used to read phone numbers written without a country code
  */
 public record TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
-                           CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm) {
+                           CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm, LeadsConfig leads) {
     public TenantConfig {
+        leads = leads == null ? new LeadsConfig(null, null) : leads;
         timeZone = timeZone == null ? "Europe/Moscow" : timeZone;
         region = region == null ? "RU" : region;
         ZoneId.of(timeZone); // fail at load time, not on the first call
@@ -24,7 +25,28 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
 
     /** A tenant with only Mango Office configured. */
     public TenantConfig(String timeZone, String region, MangoConfig mango) {
-        this(timeZone, region, mango, null, null, null, null);
+        this(timeZone, region, mango, null, null, null, null, null);
+    }
+
+    /** A tenant with the default lead rules. */
+    public TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
+                        CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm) {
+        this(timeZone, region, mango, zadarma, calltouch, bitrix24, amocrm, null);
+    }
+
+    /**
+     * How calls become leads.
+     *
+     * @param correlationTolerance a tracked call (CallTouch) and a PBX call of the same caller on the same line
+     *                             this close in time are one physical call (default 2 minutes)
+     * @param quietPeriod          a lead with no touch for this long is closed; the contact's next touch opens a
+     *                             new one (default 30 days)
+     */
+    public record LeadsConfig(Duration correlationTolerance, Duration quietPeriod) {
+        public LeadsConfig {
+            correlationTolerance = correlationTolerance == null ? Duration.ofMinutes(2) : correlationTolerance;
+            quietPeriod = quietPeriod == null ? Duration.ofDays(30) : quietPeriod;
+        }
     }
 
     public ZoneId zone() {

@@ -23,7 +23,7 @@ public final class EngineTopology {
     public static Topology build(Topics topics, LeadflowConfig config, Map<String, Object> streamsProperties) {
         Topology topology = new Topology(new TopologyConfig(new StreamsConfig(streamsProperties)));
         IntakeTopology.addTo(topology, topics, config, DEFAULT_DEDUPE_WINDOW);
-        LeadTopology.addTo(topology, topics);
+        LeadTopology.addTo(topology, topics, config);
         return topology;
     }
 }

@@ -16,13 +16,18 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Lenient readers for what vendors put in their fields: numbers sent as text, times as epoch seconds, epoch
- * millis or naive local text, amounts with a comma or spaces, JSON bodies of pulled records.
+ * Lenient readers for what vendors put in their fields: booleans as {@code true}/{@code "True"}/{@code 1},
+ * numbers sent as text, times as epoch seconds, epoch millis or naive local text, amounts with a comma or
+ * spaces, JSON bodies of pulled records.
  */
 public final class VendorValues {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> TRUE = Set.of("true", "1", "yes", "y", "on", "да", "successful");
+    private static final Set<String> FALSE = Set.of("false", "0", "no", "n", "off", "нет", "unsuccessful");
 
     private VendorValues() {
     }
@@ -57,6 +62,15 @@ public final class VendorValues {
     public static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
+    }
+
+    /** {@code true}, {@code "True"}, {@code 1}, {@code "yes"}, CallTouch's {@code successful}...; empty when absent or unrecognised. */
+    public static Optional<Boolean> bool(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        return TRUE.contains(t) ? Optional.of(true) : FALSE.contains(t) ? Optional.of(false) : Optional.empty();
     }
 
     public static String required(FormBody form, String field) {

@@ -1,116 +1,188 @@
 package io.leadflow.lead;
 
-import io.leadflow.avro.CallDirection;
-import io.leadflow.avro.CallEvent;
-import io.leadflow.avro.CallStatus;
-import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.CloseOutcome;
 import io.leadflow.avro.LeadClass;
+import io.leadflow.avro.LeadClosed;
 import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.LeadState;
 import io.leadflow.avro.LeadStatus;
 import io.leadflow.avro.LeadTouched;
+import io.leadflow.avro.RecentCall;
 import io.leadflow.avro.TouchChannel;
+import io.leadflow.config.TenantConfig.LeadsConfig;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The lead aggregate's decision function: given a contact's current lead (or none) and a call, which
- * lead event happens. Pure, so it is tested without Kafka and replays to the same answer.
+ * The lead of one contact as a pure function of its state and the next input: the first touch of a contact
+ * with no open lead opens one; later touches attach to it; a touch after the quiet period closes the old
+ * lead and opens a new one. One physical call reported by both the PBX and the call tracker (same caller,
+ * same line, within the correlation tolerance) is one touch: whichever report comes first counts, the other
+ * is recorded as a correction that enriches it. Deterministic, so a replay of the same input yields the
+ * same events.
  */
 public final class LeadLifecycle {
+    /** How many of a contact's calls are remembered for correlation, and for how long. */
+    static final int RECENT_CALLS = 20;
+    static final Duration RECENT_CALLS_KEPT = Duration.ofDays(1);
+
     private LeadLifecycle() {
     }
 
-    /** The event and the state after it. */
-    public record Decision(LeadEvent event, LeadState state) {
+    /** The events an input causes (none, one, or a close followed by an open) and the state after them. */
+    public record Decision(List<LeadEvent> events, LeadState state) {
     }
 
-    /** An inbound call — answered or missed — is a touch; outbound and ringing calls are not (yet) lead facts. */
-    static boolean isTouch(CallEvent call) {
-        return call.getDirection() == CallDirection.INBOUND
-                && (call.getStatus() == CallStatus.ANSWERED || call.getStatus() == CallStatus.MISSED);
-    }
-
-    public static Optional<Decision> decide(LeadState current, CallEvent call) {
-        if (!isTouch(call)) {
-            return Optional.empty();
+    public static Decision decide(LeadState current, LeadInput input, LeadsConfig rules) {
+        List<LeadEvent> events = new ArrayList<>();
+        LeadState state = current;
+        if (isOpen(state) && input.at().isAfter(state.getLastTouchAt().plus(rules.quietPeriod()))) {
+            state = close(state, input, state.getLastTouchAt().plus(rules.quietPeriod()), events);
         }
-        if (current == null || current.getStatus() != LeadStatus.OPEN) {
-            return Optional.of(open(current, call));
+        Optional<RecentCall> sameCall = isOpen(state) && input.isCall()
+                ? sameCall(state, input, rules.correlationTolerance()) : Optional.empty();
+        if (!isOpen(state)) {
+            state = open(state, input, events);
+        } else if (sameCall.isPresent()) {
+            state = correct(state, input, sameCall.get(), events);
+        } else {
+            state = touch(state, input, events);
         }
-        return Optional.of(touch(current, call));
+        return new Decision(events, remember(state, input, sameCall.isPresent()));
     }
 
-    private static Decision open(LeadState previous, CallEvent call) {
+    private static boolean isOpen(LeadState state) {
+        return state != null && state.getStatus() == LeadStatus.OPEN;
+    }
+
+    /** The other reporter's record of this call: same line (where both know it), close in time, not yet paired. */
+    private static Optional<RecentCall> sameCall(LeadState state, LeadInput input, Duration tolerance) {
+        return state.getRecentCalls().stream()
+                .filter(c -> c.getTracker() != input.tracker() && !c.getMatched())
+                .filter(c -> c.getLine() == null || input.line() == null || c.getLine().equals(input.line()))
+                .filter(c -> Duration.between(c.getAt(), input.at()).abs().compareTo(tolerance) <= 0)
+                .min(Comparator.comparing(c -> Duration.between(c.getAt(), input.at()).abs()));
+    }
+
+    private static LeadState open(LeadState previous, LeadInput input, List<LeadEvent> events) {
         boolean returning = previous != null && previous.getWonLeads() > 0;
-        boolean missed = call.getStatus() == CallStatus.MISSED;
-        LeadClass leadClass = returning ? LeadClass.RETURNING : missed ? LeadClass.MISSED_CALL : LeadClass.ANSWERED_CALL;
-        String leadId = LeadIds.of(call.getTenant(), call.getContact(), call.getEventId());
-        Instant at = call.getStartedAt();
-
-        LeadEvent event = envelope(leadId, call, 1, LeadCreated.newBuilder()
+        LeadClass leadClass = returning ? LeadClass.RETURNING
+                : input.channel() == TouchChannel.FORM ? LeadClass.FORM
+                : input.missed() == null ? LeadClass.UNKNOWN
+                : input.missed() ? LeadClass.MISSED_CALL : LeadClass.ANSWERED_CALL;
+        String leadId = LeadIds.of(input.tenant(), input.contact(), input.id());
+        events.add(envelope(leadId, input, 1, LeadCreated.newBuilder()
                 .setLeadClass(leadClass)
-                .setChannel(TouchChannel.CALL)
-                .setVendor(call.getVendor())
-                .setCallId(call.getCallId())
-                .setLine(call.getLine())
-                .setAnsweredBy(missed ? null : call.getExtension())
+                .setChannel(input.channel())
+                .setVendor(input.vendor())
+                .setCallId(input.callId())
+                .setLine(input.line())
+                .setAnsweredBy(input.answeredBy())
                 .setReturning(returning)
-                .build());
-        LeadState state = LeadState.newBuilder()
+                .build()));
+        return LeadState.newBuilder()
                 .setLeadId(leadId)
-                .setTenant(call.getTenant())
-                .setContact(call.getContact())
+                .setTenant(input.tenant())
+                .setContact(input.contact())
                 .setStatus(LeadStatus.OPEN)
                 .setLeadClass(leadClass)
                 .setSequence(1)
-                .setOpenedAt(at)
-                .setLastTouchAt(at)
+                .setOpenedAt(input.at())
+                .setLastTouchAt(input.at())
                 .setTouches(1)
-                .setFirstCallId(call.getCallId())
-                .setLine(call.getLine())
+                .setFirstCallId(input.callId())
+                .setLine(input.line())
                 .setReturning(returning)
                 .setWonLeads(previous == null ? 0 : previous.getWonLeads())
+                .setRecentCalls(List.of())
                 .build();
-        return new Decision(event, state);
     }
 
-    private static Decision touch(LeadState current, CallEvent call) {
+    private static LeadState touch(LeadState current, LeadInput input, List<LeadEvent> events) {
         long sequence = current.getSequence() + 1;
-        LeadEvent event = envelope(current.getLeadId(), call, sequence, LeadTouched.newBuilder()
-                .setTouchId(call.getEventId())
-                .setChannel(TouchChannel.CALL)
-                .setVendor(call.getVendor())
-                .setCallId(call.getCallId())
-                .setLine(call.getLine())
-                .setMissed(call.getStatus() == CallStatus.MISSED)
-                .setCorrection(false)
-                .build());
-        Instant last = current.getLastTouchAt().isAfter(call.getStartedAt()) ? current.getLastTouchAt() : call.getStartedAt();
-        LeadState state = LeadState.newBuilder(current)
+        events.add(envelope(current.getLeadId(), input, sequence, touched(input, false)));
+        return LeadState.newBuilder(current)
                 .setSequence(sequence)
                 .setTouches(current.getTouches() + 1)
-                .setLastTouchAt(last)
+                .setLastTouchAt(latest(current.getLastTouchAt(), input.at()))
                 .build();
-        return new Decision(event, state);
     }
 
-    private static LeadEvent envelope(String leadId, CallEvent call, long sequence, Object payload) {
+    /** The second report of a call already counted: recorded, not counted. */
+    private static LeadState correct(LeadState current, LeadInput input, RecentCall first, List<LeadEvent> events) {
+        long sequence = current.getSequence() + 1;
+        events.add(envelope(current.getLeadId(), input, sequence, touched(input, true)));
+        List<RecentCall> calls = new ArrayList<>();
+        for (RecentCall call : current.getRecentCalls()) {
+            calls.add(call.getTouchId().equals(first.getTouchId()) ? RecentCall.newBuilder(call).setMatched(true).build() : call);
+        }
+        return LeadState.newBuilder(current).setSequence(sequence).setRecentCalls(calls).build();
+    }
+
+    /** Closed when its quiet period ran out (event time, so a replay closes it at the same instant). */
+    private static LeadState close(LeadState current, LeadInput cause, Instant closedAt, List<LeadEvent> events) {
+        long sequence = current.getSequence() + 1;
+        events.add(LeadEvent.newBuilder(envelope(current.getLeadId(), cause, sequence,
+                        LeadClosed.newBuilder().setOutcome(CloseOutcome.QUIET).build()))
+                .setOccurredAt(closedAt)
+                .build());
+        return LeadState.newBuilder(current)
+                .setSequence(sequence)
+                .setStatus(LeadStatus.CLOSED)
+                .setOutcome(CloseOutcome.QUIET)
+                .setClosedAt(closedAt)
+                .build();
+    }
+
+    private static LeadTouched touched(LeadInput input, boolean correction) {
+        return LeadTouched.newBuilder()
+                .setTouchId(input.id())
+                .setChannel(input.channel())
+                .setVendor(input.vendor())
+                .setCallId(input.callId())
+                .setLine(input.line())
+                .setMissed(Boolean.TRUE.equals(input.missed()))
+                .setCorrection(correction)
+                .build();
+    }
+
+    /**
+     * Adds a call to the contact's recent calls (already paired when it was the second report), keeping the
+     * newest within {@link #RECENT_CALLS_KEPT}.
+     */
+    private static LeadState remember(LeadState state, LeadInput input, boolean paired) {
+        if (!input.isCall()) {
+            return state;
+        }
+        List<RecentCall> calls = new ArrayList<>(state.getRecentCalls());
+        calls.add(new RecentCall(input.id(), input.tracker(), input.line(), input.at(), paired));
+        Instant horizon = latest(state.getLastTouchAt(), input.at()).minus(RECENT_CALLS_KEPT);
+        calls.removeIf(c -> c.getAt().isBefore(horizon));
+        calls.sort(Comparator.comparing(RecentCall::getAt));
+        List<RecentCall> kept = calls.size() > RECENT_CALLS ? calls.subList(calls.size() - RECENT_CALLS, calls.size()) : calls;
+        return LeadState.newBuilder(state).setRecentCalls(new ArrayList<>(kept)).build();
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static LeadEvent envelope(String leadId, LeadInput input, long sequence, Object payload) {
         return LeadEvent.newBuilder()
                 .setEventId(leadId + "#" + sequence)
                 .setLeadId(leadId)
-                .setTenant(call.getTenant())
-                .setContact(call.getContact())
+                .setTenant(input.tenant())
+                .setContact(input.contact())
                 .setSequence(sequence)
-                .setOccurredAt(call.getStartedAt())
-                .setCauseId(call.getEventId())
+                .setOccurredAt(input.at())
+                .setCauseId(input.id())
                 .setPayload(payload)
                 .build();
-    }
-
-    static ContactKey keyOf(CallEvent call) {
-        return new ContactKey(call.getTenant(), call.getContact());
     }
 }

@@ -2,25 +2,33 @@ package io.leadflow.lead;
 
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.LeadState;
+import io.leadflow.avro.Touch;
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.config.TenantConfig;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.util.Optional;
+
 /**
- * Applies {@link LeadLifecycle} per contact: reads the contact's lead from the state store, emits the
- * lead event and the new state. Input is keyed by contact, so one contact's calls are handled in order
- * by one task.
+ * Applies {@link LeadLifecycle} per contact: reads the contact's lead from the state store, emits the lead
+ * events and the new state. Its two inputs, canonical calls and touches, are both keyed by contact and
+ * partitioned alike, so all of one contact's inputs are handled in order by one task.
  */
-public final class LeadLifecycleProcessor implements Processor<ContactKey, CallEvent, ContactKey, Object> {
+public final class LeadLifecycleProcessor implements Processor<ContactKey, Object, ContactKey, Object> {
+    private final LeadflowConfig config;
     private final String storeName;
     private final String eventsChild;
     private final String stateChild;
     private ProcessorContext<ContactKey, Object> context;
     private KeyValueStore<ContactKey, LeadState> leads;
 
-    public LeadLifecycleProcessor(String storeName, String eventsChild, String stateChild) {
+    public LeadLifecycleProcessor(LeadflowConfig config, String storeName, String eventsChild, String stateChild) {
+        this.config = config;
         this.storeName = storeName;
         this.eventsChild = eventsChild;
         this.stateChild = stateChild;
@@ -33,17 +41,28 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, CallE
     }
 
     @Override
-    public void process(Record<ContactKey, CallEvent> record) {
-        CallEvent call = record.value();
-        if (call == null) {
-            return;
+    public void process(Record<ContactKey, Object> record) {
+        Optional<LeadInput> input = Optional.empty(); // Java 17: no pattern matching in switch yet
+        if (record.value() instanceof CallEvent call) {
+            input = LeadInput.of(call);
+        } else if (record.value() instanceof Touch touch) {
+            input = Optional.of(LeadInput.of(touch));
         }
-        ContactKey key = LeadLifecycle.keyOf(call);
-        LeadLifecycle.decide(leads.get(key), call).ifPresent(decision -> {
-            leads.put(key, decision.state());
-            long time = decision.event().getOccurredAt().toEpochMilli();
-            context.forward(new Record<>(key, decision.event(), time), eventsChild);
+        input.ifPresent(this::apply);
+    }
+
+    private void apply(LeadInput input) {
+        ContactKey key = input.key();
+        TenantConfig.LeadsConfig rules = config.tenant(input.tenant()).map(TenantConfig::leads)
+                .orElseGet(() -> new TenantConfig.LeadsConfig(null, null));
+        LeadLifecycle.Decision decision = LeadLifecycle.decide(leads.get(key), input, rules);
+        leads.put(key, decision.state());
+        for (LeadEvent event : decision.events()) {
+            context.forward(new Record<>(key, event, event.getOccurredAt().toEpochMilli()), eventsChild);
+        }
+        if (!decision.events().isEmpty()) {
+            long time = decision.events().get(decision.events().size() - 1).getOccurredAt().toEpochMilli();
             context.forward(new Record<>(key, decision.state(), time), stateChild);
-        });
+        }
     }
 }

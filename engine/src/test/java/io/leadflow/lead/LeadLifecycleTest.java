@@ -5,65 +5,171 @@ import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.CloseOutcome;
 import io.leadflow.avro.LeadClass;
+import io.leadflow.avro.LeadClosed;
 import io.leadflow.avro.LeadCreated;
+import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.LeadState;
 import io.leadflow.avro.LeadStatus;
+import io.leadflow.avro.LeadTouched;
+import io.leadflow.avro.Touch;
+import io.leadflow.avro.TouchChannel;
 import io.leadflow.avro.Vendor;
+import io.leadflow.config.TenantConfig.LeadsConfig;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LeadLifecycleTest {
     private static final Instant T0 = Instant.parse("2026-11-20T09:15:00Z");
+    private static final LeadsConfig RULES = new LeadsConfig(Duration.ofMinutes(2), Duration.ofDays(30));
+    private static final String LINE = "+74951234567";
 
     @Test
     void theFirstInboundCallOpensALeadWithADeterministicId() {
-        var first = LeadLifecycle.decide(null, call("e1", CallStatus.ANSWERED, T0)).orElseThrow();
-        var replayed = LeadLifecycle.decide(null, call("e1", CallStatus.ANSWERED, T0)).orElseThrow();
+        var first = decide(null, pbx("e1", CallStatus.ANSWERED, T0, LINE));
+        var replayed = decide(null, pbx("e1", CallStatus.ANSWERED, T0, LINE));
 
-        assertThat(first.event()).isEqualTo(replayed.event());
-        assertThat(first.event().getEventId()).isEqualTo(first.state().getLeadId() + "#1");
+        assertThat(first.events()).isEqualTo(replayed.events());
+        LeadEvent created = first.events().get(0);
+        assertThat(created.getEventId()).isEqualTo(first.state().getLeadId() + "#1");
         assertThat(first.state().getLeadClass()).isEqualTo(LeadClass.ANSWERED_CALL);
-        assertThat(((LeadCreated) first.event().getPayload()).getAnsweredBy()).isEqualTo("101");
+        assertThat(((LeadCreated) created.getPayload()).getAnsweredBy()).isEqualTo("101");
     }
 
     @Test
     void aContactWithAnEarlierWonLeadOpensAReturningLead() {
-        var first = LeadLifecycle.decide(null, call("e1", CallStatus.ANSWERED, T0)).orElseThrow().state();
-        var closedWon = io.leadflow.avro.LeadState.newBuilder(first)
-                .setStatus(LeadStatus.CLOSED).setOutcome(CloseOutcome.WON).setWonLeads(1).build();
+        LeadState first = decide(null, pbx("e1", CallStatus.ANSWERED, T0, LINE)).state();
+        LeadState closedWon = LeadState.newBuilder(first).setStatus(LeadStatus.CLOSED).setOutcome(CloseOutcome.WON).setWonLeads(1).build();
 
-        var next = LeadLifecycle.decide(closedWon, call("e2", CallStatus.MISSED, T0.plusSeconds(86_400))).orElseThrow();
+        var next = decide(closedWon, pbx("e2", CallStatus.MISSED, T0.plus(Duration.ofDays(1)), LINE));
 
         assertThat(next.state().getLeadId()).isNotEqualTo(first.getLeadId());
         assertThat(next.state().getLeadClass()).isEqualTo(LeadClass.RETURNING);
-        assertThat(((LeadCreated) next.event().getPayload()).getReturning()).isTrue();
+        assertThat(((LeadCreated) next.events().get(0).getPayload()).getReturning()).isTrue();
         assertThat(next.state().getWonLeads()).isEqualTo(1);
     }
 
     @Test
     void anOutOfOrderOlderTouchDoesNotMoveLastTouchBack() {
-        var opened = LeadLifecycle.decide(null, call("e1", CallStatus.MISSED, T0)).orElseThrow().state();
+        LeadState opened = decide(null, pbx("e1", CallStatus.MISSED, T0, LINE)).state();
 
-        var touched = LeadLifecycle.decide(opened, call("e0", CallStatus.MISSED, T0.minusSeconds(600))).orElseThrow();
+        var touched = decide(opened, pbx("e0", CallStatus.MISSED, T0.minusSeconds(600), LINE));
 
         assertThat(touched.state().getLastTouchAt()).isEqualTo(T0);
         assertThat(touched.state().getTouches()).isEqualTo(2);
     }
 
     @Test
-    void ringingAndOutboundCallsAreNotTouches() {
-        assertThat(LeadLifecycle.decide(null, call("e1", CallStatus.RINGING, T0))).isEmpty();
-        var outbound = CallEvent.newBuilder(call("e2", CallStatus.ANSWERED, T0)).setDirection(CallDirection.OUTBOUND).build();
-        assertThat(LeadLifecycle.decide(null, outbound)).isEmpty();
+    void ringingAndOutboundCallsAreNotLeadInputs() {
+        assertThat(LeadInput.of(pbxEvent("e1", CallStatus.RINGING, T0, LINE))).isEmpty();
+        assertThat(LeadInput.of(CallEvent.newBuilder(pbxEvent("e2", CallStatus.ANSWERED, T0, LINE))
+                .setDirection(CallDirection.OUTBOUND).build())).isEmpty();
     }
 
-    private static CallEvent call(String id, CallStatus status, Instant at) {
+    @Test
+    void aFormRequestOpensAFormLead() {
+        var decision = decide(null, LeadInput.of(touch("calltouch:request:77", TouchChannel.FORM, T0, null, null)));
+
+        assertThat(decision.state().getLeadClass()).isEqualTo(LeadClass.FORM);
+        assertThat(decision.state().getRecentCalls()).isEmpty();
+    }
+
+    @Test
+    void thePbxReportAndTheTrackerReportOfOneCallAreOneTouchWhicheverComesFirst() {
+        // PBX first, tracker 40 s later
+        LeadState pbxFirst = decide(null, pbx("mango:summary:1", CallStatus.MISSED, T0, LINE)).state();
+        var trackerLater = decide(pbxFirst, tracked("calltouch:call:9", T0.plusSeconds(40), LINE, false));
+        assertCorrection(trackerLater, 1);
+
+        // tracker first (status not known yet), PBX 30 s later
+        LeadState trackerFirst = decide(null, tracked("calltouch:call:9", T0, LINE, null)).state();
+        assertThat(trackerFirst.getLeadClass()).isEqualTo(LeadClass.UNKNOWN);
+        var pbxLater = decide(trackerFirst, pbx("mango:summary:1", CallStatus.ANSWERED, T0.plusSeconds(30), LINE));
+        assertCorrection(pbxLater, 1);
+    }
+
+    @Test
+    void callsOnAnotherLineOrOutsideTheToleranceOrAlreadyPairedAreTouchesOfTheirOwn() {
+        LeadState opened = decide(null, pbx("p1", CallStatus.MISSED, T0, LINE)).state();
+
+        var otherLine = decide(opened, tracked("t1", T0.plusSeconds(10), "+74950000000", true));
+        assertThat(payload(otherLine).getCorrection()).isFalse();
+
+        var tooLate = decide(opened, tracked("t2", T0.plus(Duration.ofMinutes(5)), LINE, true));
+        assertThat(payload(tooLate).getCorrection()).isFalse();
+
+        LeadState paired = decide(opened, tracked("t3", T0.plusSeconds(20), LINE, false)).state();
+        var thirdReport = decide(paired, tracked("t4", T0.plusSeconds(25), LINE, false));
+        assertThat(payload(thirdReport).getCorrection()).isFalse();
+        assertThat(thirdReport.state().getTouches()).isEqualTo(2);
+    }
+
+    @Test
+    void aTouchAfterTheQuietPeriodClosesTheLeadAndOpensANewOne() {
+        LeadState opened = decide(null, pbx("e1", CallStatus.ANSWERED, T0, LINE)).state();
+        Instant later = T0.plus(Duration.ofDays(31));
+
+        var decision = decide(opened, pbx("e2", CallStatus.MISSED, later, LINE));
+
+        assertThat(decision.events()).hasSize(2);
+        LeadEvent closed = decision.events().get(0);
+        assertThat(closed.getLeadId()).isEqualTo(opened.getLeadId());
+        assertThat(((LeadClosed) closed.getPayload()).getOutcome()).isEqualTo(CloseOutcome.QUIET);
+        assertThat(closed.getOccurredAt()).isEqualTo(T0.plus(Duration.ofDays(30)));
+        assertThat(decision.events().get(1).getPayload()).isInstanceOf(LeadCreated.class);
+        assertThat(decision.state().getLeadId()).isNotEqualTo(opened.getLeadId());
+        assertThat(decision.state().getStatus()).isEqualTo(LeadStatus.OPEN);
+
+        // within the quiet period the lead stays open
+        assertThat(decide(opened, pbx("e3", CallStatus.MISSED, T0.plus(Duration.ofDays(29)), LINE)).events())
+                .singleElement().extracting(LeadEvent::getPayload).isInstanceOf(LeadTouched.class);
+    }
+
+    @Test
+    void recentCallsAreBounded() {
+        LeadState state = decide(null, pbx("e0", CallStatus.MISSED, T0, LINE)).state();
+        for (int i = 1; i <= 30; i++) {
+            state = decide(state, pbx("e" + i, CallStatus.MISSED, T0.plusSeconds(i * 600L), LINE)).state();
+        }
+        assertThat(state.getRecentCalls()).hasSize(LeadLifecycle.RECENT_CALLS);
+        assertThat(state.getRecentCalls().get(LeadLifecycle.RECENT_CALLS - 1).getTouchId()).isEqualTo("e30");
+    }
+
+    private static void assertCorrection(LeadLifecycle.Decision decision, int touches) {
+        assertThat(payload(decision).getCorrection()).isTrue();
+        assertThat(decision.state().getTouches()).isEqualTo(touches);
+    }
+
+    private static LeadTouched payload(LeadLifecycle.Decision decision) {
+        return (LeadTouched) decision.events().get(0).getPayload();
+    }
+
+    private static LeadLifecycle.Decision decide(LeadState state, LeadInput input) {
+        return LeadLifecycle.decide(state, input, RULES);
+    }
+
+    private static LeadInput pbx(String id, CallStatus status, Instant at, String line) {
+        return LeadInput.of(pbxEvent(id, status, at, line)).orElseThrow();
+    }
+
+    private static CallEvent pbxEvent(String id, CallStatus status, Instant at, String line) {
         return CallEvent.newBuilder()
                 .setEventId(id).setTenant("demo").setVendor(Vendor.MANGO).setCallId(id)
-                .setContact("+79161234567").setLine("+74951234567")
+                .setContact("+79161234567").setLine(line)
                 .setDirection(CallDirection.INBOUND).setStatus(status).setExtension("101")
                 .setStartedAt(at).build();
     }
+
+    private static LeadInput tracked(String id, Instant at, String line, Boolean answered) {
+        return LeadInput.of(touch(id, TouchChannel.CALL, at, line, answered));
+    }
+
+    private static Touch touch(String id, TouchChannel channel, Instant at, String line, Boolean answered) {
+        return Touch.newBuilder().setTouchId(id).setTenant("demo").setVendor(Vendor.CALLTOUCH).setContact("+79161234567")
+                .setChannel(channel).setOccurredAt(at).setLine(line).setAnswered(answered).setSource("yandex").build();
+    }
+
 }

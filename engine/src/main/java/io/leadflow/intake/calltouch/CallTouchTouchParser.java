@@ -81,6 +81,7 @@ public final class CallTouchTouchParser implements RawEventParser {
                 .setLandingPage(values.get("landingPage"))
                 .setCity(values.get("city"))
                 .setSessionId(values.get("sessionId"))
+                .setAnswered(call ? VendorValues.bool(values.get("status")).orElse(null) : null)
                 .build();
     }
 
@@ -93,7 +94,8 @@ public final class CallTouchTouchParser implements RawEventParser {
         String time = call.path("timestamp").asLong(0) > 0 ? call.path("timestamp").asText() : VendorValues.text(call, "date");
         Touch.Builder touch = touch(envelope, tenant, "calltouch:call:" + id, TouchChannel.CALL, VendorValues.text(call, "callerNumber"),
                 VendorValues.time(time, "date", tenant.zone(), DIARY_TIME), call)
-                .setCallId(id);
+                .setCallId(id)
+                .setAnswered(VendorValues.bool(VendorValues.text(call, "successful")).orElse(null));
         String tracking = VendorValues.text(call, "phoneNumber");
         return touch.setLine(tracking == null ? null : PhoneNumbers.toE164(tracking, tenant.region()).orElse(tracking)).build();
     }

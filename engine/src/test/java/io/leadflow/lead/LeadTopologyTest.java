@@ -1,0 +1,79 @@
+package io.leadflow.lead;
+
+import io.leadflow.avro.CallDirection;
+import io.leadflow.avro.CallEvent;
+import io.leadflow.avro.CallStatus;
+import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.LeadClass;
+import io.leadflow.avro.LeadCreated;
+import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.LeadTouched;
+import io.leadflow.avro.Touch;
+import io.leadflow.avro.TouchChannel;
+import io.leadflow.avro.Vendor;
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.testing.EngineDriver;
+import org.apache.kafka.streams.TestInputTopic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Calls and touches through the lead sub-topology: one lead per contact, one touch per physical call, replayable. */
+class LeadTopologyTest {
+    private static final Instant T0 = Instant.parse("2026-11-16T07:30:00Z");
+    private static final String LINE = "+74951234567";
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void aCallReportedByTheTrackerAndThePbxIsOneTouchOfOneLeadAndAFormOfAnotherContactIsItsOwnLead() {
+        // Given a call tracker's report, the PBX's report of the same call, a later call, a form of someone else
+        List<LeadEvent> events = run(stateDir.resolve("a"));
+
+        // Then: created (from the tracker), corrected (by the PBX), touched (later call); and a form lead
+        assertThat(events).extracting(e -> e.getPayload().getClass().getSimpleName() + ":" + e.getCauseId()).containsExactly(
+                "LeadCreated:calltouch:call:1",
+                "LeadTouched:mango:summary:A",
+                "LeadTouched:mango:summary:B",
+                "LeadCreated:calltouch:request:7");
+        assertThat(((LeadTouched) events.get(1).getPayload()).getCorrection()).isTrue();
+        assertThat(((LeadTouched) events.get(2).getPayload()).getCorrection()).isFalse();
+        assertThat(((LeadCreated) events.get(3).getPayload()).getLeadClass()).isEqualTo(LeadClass.FORM);
+    }
+
+    @Test
+    void replayingTheSameInputGivesTheSameLeadEvents() {
+        assertThat(run(stateDir.resolve("first"))).isEqualTo(run(stateDir.resolve("second")));
+    }
+
+    private static List<LeadEvent> run(Path stateDir) {
+        try (EngineDriver engine = new EngineDriver("lead-topology-test", LeadflowConfig.load(null), stateDir)) {
+            TestInputTopic<ContactKey, CallEvent> calls = engine.input(engine.topics().calls());
+            TestInputTopic<ContactKey, Touch> touches = engine.input(engine.topics().touches());
+            ContactKey caller = new ContactKey("demo", "+79161234567");
+            touches.pipeInput(caller, touch("calltouch:call:1", TouchChannel.CALL, "+79161234567", T0), T0);
+            calls.pipeInput(caller, call("mango:summary:A", T0.plusSeconds(20)), T0.plusSeconds(20));
+            calls.pipeInput(caller, call("mango:summary:B", T0.plusSeconds(3_600)), T0.plusSeconds(3_600));
+            ContactKey other = new ContactKey("demo", "+79169999999");
+            touches.pipeInput(other, touch("calltouch:request:7", TouchChannel.FORM, "+79169999999", T0.plusSeconds(4_000)), T0.plusSeconds(4_000));
+            return engine.output(engine.topics().leadEvents()).readValuesToList();
+        }
+    }
+
+    private static CallEvent call(String id, Instant at) {
+        return CallEvent.newBuilder().setEventId(id).setTenant("demo").setVendor(Vendor.MANGO).setCallId(id)
+                .setContact("+79161234567").setLine(LINE).setDirection(CallDirection.INBOUND).setStatus(CallStatus.ANSWERED)
+                .setExtension("101").setStartedAt(at).build();
+    }
+
+    private static Touch touch(String id, TouchChannel channel, String contact, Instant at) {
+        return Touch.newBuilder().setTouchId(id).setTenant("demo").setVendor(Vendor.CALLTOUCH).setContact(contact)
+                .setChannel(channel).setOccurredAt(at).setLine(channel == TouchChannel.CALL ? LINE : null).setSource("yandex").build();
+    }
+}
