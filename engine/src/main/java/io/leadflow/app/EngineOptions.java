@@ -15,6 +15,11 @@ public final class EngineOptions {
                     + "takes its partitions back at once (static group membership). Unique per instance.")
     String instanceId;
 
+    @Option(names = "--advertised-host", defaultValue = "${env:LEADFLOW_ADVERTISED_HOST}",
+            description = "Host name the other engine instances reach this one's HTTP API at, for lead queries that "
+                    + "land on the wrong instance (e.g. the pod's DNS name); default: the --http-host, or 127.0.0.1 for 0.0.0.0.")
+    String advertisedHost;
+
     @Option(names = "--state-dir", defaultValue = "${env:LEADFLOW_STATE_DIR:-./data/streams}",
             description = "Where RocksDB state lives; keep it on a persistent volume (default ${DEFAULT-VALUE}).")
     Path stateDir;

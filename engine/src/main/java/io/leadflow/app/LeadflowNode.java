@@ -12,12 +12,14 @@ import io.leadflow.engine.EngineTopology;
 import io.leadflow.engine.LeadflowEngine;
 import io.leadflow.engine.TopicProvisioner;
 import io.leadflow.http.HealthChecks;
+import io.leadflow.lead.LeadApi;
 import io.leadflow.http.HttpServer;
 import io.leadflow.http.KafkaClusterHealth;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.state.HostInfo;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,18 +65,25 @@ public final class LeadflowNode implements AutoCloseable {
             health.add("kafka", kafka);
             Topics topics = new Topics(SchemaRegistryClients.fromConfig(registryConfig), registryConfig);
             LeadflowEngine engine = null;
+            // an engine advertises its HTTP address to the others (lead queries), so the port is fixed before it starts
+            int port = httpOptions.port != 0 || engineOptions == null ? httpOptions.port : freePort();
+            HostInfo advertised = null;
             if (engineOptions != null) {
                 try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
                     TopicProvisioner.ensure(admin, topics.all(), engineOptions.partitions, engineOptions.replicationFactor);
                 }
+                advertised = new HostInfo(advertisedHost(engineOptions, httpOptions), port);
                 EngineSettings settings = new EngineSettings(engineOptions.applicationId, bootstrapServers, registryConfig,
                         engineOptions.stateDir, engineOptions.streamThreads, engineOptions.replicationFactor,
-                        engineOptions.standbyReplicas, engineOptions.instanceId);
+                        engineOptions.standbyReplicas, engineOptions.instanceId, advertised.host() + ":" + advertised.port());
                 engine = new LeadflowEngine(EngineTopology.build(topics, config, settings.streamsProperties()), settings).start();
                 started.add(0, engine);
                 health.add("engine", engine::health);
             }
             HttpServer http = new HttpServer(health, httpOptions.maxBodyBytes);
+            if (engine != null) {
+                new LeadApi(engine.streams(), config, topics, advertised).mount(http);
+            }
             if (gatewayMode != Gateway.OFF) {
                 RawEventWriter writer = new RawEventWriter(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                         topics.raw(Vendor.MANGO), ACK_TIMEOUT);
@@ -96,11 +105,26 @@ public final class LeadflowNode implements AutoCloseable {
                 }
             }
             started.add(0, http); // closed first: stop taking requests before anything they need stops
-            http.start(httpOptions.host, httpOptions.port);
+            http.start(httpOptions.host, port);
             return new LeadflowNode(http, engine, started);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
+        }
+    }
+
+    private static String advertisedHost(EngineOptions engine, HttpOptions http) {
+        if (engine.advertisedHost != null && !engine.advertisedHost.isBlank()) {
+            return engine.advertisedHost;
+        }
+        return "0.0.0.0".equals(http.host) ? "127.0.0.1" : http.host;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("No free port for the HTTP API", e);
         }
     }
 

@@ -16,10 +16,12 @@ import java.util.Map;
  * @param instanceId        stable identity of this instance across restarts (static group membership), or
  *                          null: with it, an instance restarted after a crash takes its partitions back at
  *                          once instead of waiting for the session timeout to evict its old self
+ * @param applicationServer host:port of this instance's HTTP API as the other instances reach it, or null:
+ *                          with it, a lead query that lands on the wrong instance is answered by the right one
  */
 public record EngineSettings(String applicationId, String bootstrapServers, Map<String, String> registryConfig,
                              Path stateDir, int streamThreads, int replicationFactor, int standbyReplicas,
-                             String instanceId) {
+                             String instanceId, String applicationServer) {
 
     public Map<String, Object> streamsProperties() {
         Map<String, Object> p = new HashMap<>(registryConfig);
@@ -36,6 +38,9 @@ public record EngineSettings(String applicationId, String bootstrapServers, Map<
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         if (instanceId != null && !instanceId.isBlank()) {
             p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        }
+        if (applicationServer != null) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
         }
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);

@@ -22,14 +22,18 @@ import java.util.Optional;
 public final class LeadLifecycleProcessor implements Processor<ContactKey, Object, ContactKey, Object> {
     private final LeadflowConfig config;
     private final String storeName;
+    private final String indexStoreName;
     private final String eventsChild;
     private final String stateChild;
     private ProcessorContext<ContactKey, Object> context;
     private KeyValueStore<ContactKey, LeadState> leads;
+    private KeyValueStore<String, ContactKey> leadIds;
 
-    public LeadLifecycleProcessor(LeadflowConfig config, String storeName, String eventsChild, String stateChild) {
+    public LeadLifecycleProcessor(LeadflowConfig config, String storeName, String indexStoreName, String eventsChild,
+                                  String stateChild) {
         this.config = config;
         this.storeName = storeName;
+        this.indexStoreName = indexStoreName;
         this.eventsChild = eventsChild;
         this.stateChild = stateChild;
     }
@@ -38,6 +42,7 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
     public void init(ProcessorContext<ContactKey, Object> context) {
         this.context = context;
         this.leads = context.getStateStore(storeName);
+        this.leadIds = context.getStateStore(indexStoreName);
     }
 
     @Override
@@ -58,6 +63,9 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         LeadLifecycle.Decision decision = LeadLifecycle.decide(leads.get(key), input, rules);
         leads.put(key, decision.state());
         for (LeadEvent event : decision.events()) {
+            if (event.getSequence() == 1) {
+                leadIds.put(event.getLeadId(), key);
+            }
             context.forward(new Record<>(key, event, event.getOccurredAt().toEpochMilli()), eventsChild);
         }
         if (!decision.events().isEmpty()) {

@@ -24,7 +24,7 @@ public final class EngineDriver implements AutoCloseable {
         this.scope = scope;
         Map<String, String> registry = Map.of("schema.registry.url", "mock://" + scope);
         topics = new Topics(SchemaRegistryClients.fromConfig(registry), registry);
-        EngineSettings settings = new EngineSettings(scope, "unused:9092", registry, stateDir, 1, 1, 0, null);
+        EngineSettings settings = new EngineSettings(scope, "unused:9092", registry, stateDir, 1, 1, 0, null, null);
         Properties props = new Properties();
         props.putAll(settings.streamsProperties());
         driver = new TopologyTestDriver(EngineTopology.build(topics, config, settings.streamsProperties()), props);

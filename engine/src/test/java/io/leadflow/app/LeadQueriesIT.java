@@ -1,0 +1,149 @@
+package io.leadflow.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.LeadEvent;
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.connectors.client.VendorRequests;
+import io.leadflow.http.HealthChecks;
+import io.leadflow.registry.client.SchemaRegistryClients;
+import io.leadflow.testing.KafkaTestBroker;
+import io.leadflow.testing.MangoRequests;
+import io.leadflow.topics.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Lead queries across two engine instances sharing the work: whichever instance is asked, by phone or by
+ * lead id, answers with the lead — from its own state or by asking the instance that holds it.
+ */
+class LeadQueriesIT {
+    @RegisterExtension
+    static final KafkaTestBroker KAFKA = new KafkaTestBroker();
+    private static final String SCOPE = "lead-queries-it";
+    private static final Map<String, String> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
+    private static final LeadflowConfig CONFIG = LeadflowConfig.load(null);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int CALLERS = 12;
+
+    @TempDir
+    static Path stateDir;
+
+    private static final List<LeadflowNode> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        nodes.add(start("a", LeadflowNode.Gateway.WEBHOOKS));
+        nodes.add(start("b", LeadflowNode.Gateway.OFF));
+        for (LeadflowNode node : nodes) {
+            node.awaitEngineRunning(Duration.ofSeconds(90));
+        }
+        awaitBothInstancesOwnPartitions();
+    }
+
+    /** Otherwise one instance could hold everything and no query would need the other. */
+    private static void awaitBothInstancesOwnPartitions() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(SCOPE)).all().get().get(SCOPE);
+                if (group.members().size() == 2 && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+        }
+        throw new AssertionError("the two engine instances never shared the partitions");
+    }
+
+    private static LeadflowNode start(String name, LeadflowNode.Gateway gateway) {
+        HttpOptions http = new HttpOptions();
+        http.host = "127.0.0.1";
+        http.port = 0;
+        http.maxBodyBytes = 256 * 1024;
+        EngineOptions engine = new EngineOptions();
+        engine.applicationId = SCOPE;
+        engine.stateDir = stateDir.resolve(name);
+        engine.streamThreads = 1;
+        engine.partitions = 4;
+        engine.replicationFactor = 1;
+        engine.standbyReplicas = 0;
+        return LeadflowNode.start(KAFKA.bootstrapServers(), REGISTRY, CONFIG, http, engine, gateway, new HealthChecks());
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.forEach(LeadflowNode::close);
+        SchemaRegistryClients.dropScope(SCOPE);
+    }
+
+    @Test
+    void everyInstanceAnswersForEveryLeadByPhoneAndById() throws Exception {
+        // Given missed calls of several callers, spread over the partitions of both instances
+        VendorRequests mango = new VendorRequests("demo", CONFIG.tenant("demo").orElseThrow());
+        URI gateway = URI.create("http://127.0.0.1:" + nodes.get(0).httpPort());
+        for (int i = 0; i < CALLERS; i++) {
+            String json = MangoRequests.summaryJson("q-" + i, caller(i), false, 1_763_600_000L + i);
+            assertThat(mango.mango("summary", json).send(HTTP, gateway, Duration.ofSeconds(15)).statusCode()).isEqualTo(200);
+        }
+        Topics topics = new Topics(SchemaRegistryClients.fromConfig(REGISTRY), REGISTRY);
+        List<ConsumerRecord<ContactKey, LeadEvent>> created = KAFKA.readCommitted(topics.leadEvents().name(),
+                topics.leadEvents().keySerde().deserializer(), topics.leadEvents().valueSerde().deserializer(), CALLERS, Duration.ofSeconds(60));
+        assertThat(created).hasSize(CALLERS);
+
+        // Then both instances answer for every caller, by phone (written as a person would) and by lead id
+        for (LeadflowNode node : nodes) {
+            for (ConsumerRecord<ContactKey, LeadEvent> event : created) {
+                String contact = event.key().getContact();
+                JsonNode byPhone = ok(node, "/api/leads?tenant=demo&phone=8" + contact.substring(2));
+                assertThat(byPhone.get("contact").asText()).isEqualTo(contact);
+                assertThat(byPhone.get("status").asText()).isEqualTo("OPEN");
+                JsonNode byId = ok(node, "/api/leads/" + event.value().getLeadId());
+                assertThat(byId.get("leadId").asText()).isEqualTo(event.value().getLeadId());
+            }
+        }
+
+        // And questions without an answer get a clear one
+        LeadflowNode any = nodes.get(1);
+        assertThat(get(any, "/api/leads?tenant=demo&phone=79990000000").statusCode()).isEqualTo(404);
+        assertThat(get(any, "/api/leads?tenant=demo&phone=hello").statusCode()).isEqualTo(400);
+        assertThat(get(any, "/api/leads?tenant=nobody&phone=79161234567").statusCode()).isEqualTo(404);
+        assertThat(get(any, "/api/leads/no-such-lead").statusCode()).isEqualTo(404);
+    }
+
+    private static String caller(int i) {
+        return String.format("7916555%04d", i);
+    }
+
+    private static JsonNode ok(LeadflowNode node, String path) throws Exception {
+        HttpResponse<String> response = get(node, path);
+        assertThat(response.statusCode()).as(path + " → " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static HttpResponse<String> get(LeadflowNode node, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
