@@ -4,7 +4,6 @@ import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.connectors.client.VendorRequests;
 import io.leadflow.connectors.client.WebhookRequest;
-import io.leadflow.http.HealthChecks;
 import io.leadflow.local.LocalKafkaBroker;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.simulate.VendorPayloads;
@@ -79,8 +78,8 @@ class BrokerOutageIT {
         int kafkaPort = KafkaTestBroker.freePort();
         int controllerPort = KafkaTestBroker.freePort();
         broker = LocalKafkaBroker.start(dir.resolve("kafka"), "127.0.0.1", kafkaPort, controllerPort);
-        node = LeadflowNode.start(broker.bootstrapServers(), REGISTRY, CONFIG, http(), engine(),
-                LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS, new HealthChecks());
+        node = TestNodes.start(broker.bootstrapServers(), REGISTRY, CONFIG, "broker-outage-it", dir.resolve("streams"), 2,
+                LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS);
         node.awaitEngineRunning(Duration.ofSeconds(60));
         URI base = URI.create("http://127.0.0.1:" + node.httpPort());
 
@@ -167,24 +166,5 @@ class BrokerOutageIT {
         List<WebhookRequest> all = new java.util.ArrayList<>(list);
         all.add(last);
         return all;
-    }
-
-    private static HttpOptions http() {
-        HttpOptions http = new HttpOptions();
-        http.host = "127.0.0.1";
-        http.port = 0;
-        http.maxBodyBytes = 256 * 1024;
-        return http;
-    }
-
-    private EngineOptions engine() {
-        EngineOptions engine = new EngineOptions();
-        engine.applicationId = "broker-outage-it";
-        engine.stateDir = dir.resolve("streams");
-        engine.streamThreads = 1;
-        engine.partitions = 2;
-        engine.replicationFactor = 1;
-        engine.standbyReplicas = 0;
-        return engine;
     }
 }

@@ -6,7 +6,6 @@ import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.client.VendorRequests;
-import io.leadflow.http.HealthChecks;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.testing.KafkaTestBroker;
 import io.leadflow.testing.MangoRequests;
@@ -78,18 +77,7 @@ class LeadQueriesIT {
     }
 
     private static LeadflowNode start(String name, LeadflowNode.Gateway gateway) {
-        HttpOptions http = new HttpOptions();
-        http.host = "127.0.0.1";
-        http.port = 0;
-        http.maxBodyBytes = 256 * 1024;
-        EngineOptions engine = new EngineOptions();
-        engine.applicationId = SCOPE;
-        engine.stateDir = stateDir.resolve(name);
-        engine.streamThreads = 1;
-        engine.partitions = 4;
-        engine.replicationFactor = 1;
-        engine.standbyReplicas = 0;
-        return LeadflowNode.start(KAFKA.bootstrapServers(), REGISTRY, CONFIG, http, engine, gateway, new HealthChecks());
+        return TestNodes.start(KAFKA.bootstrapServers(), REGISTRY, CONFIG, SCOPE, stateDir.resolve(name), 4, gateway);
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.ContactKey;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
-import io.leadflow.http.HealthChecks;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.simulate.Simulator;
 import io.leadflow.simulate.TrafficGenerator;
@@ -53,19 +52,8 @@ class SimulatedTrafficIT {
         TenantConfig zadarma = new TenantConfig("Asia/Yekaterinburg", "RU", null, new TenantConfig.ZadarmaConfig("zd-secret"),
                 new TenantConfig.CallTouchConfig("ct-secret", List.of(), Map.of(), null), null, null);
         config = new LeadflowConfig(Map.of("demo", demo, "ural", zadarma));
-        HttpOptions http = new HttpOptions();
-        http.host = "127.0.0.1";
-        http.port = 0;
-        http.maxBodyBytes = 256 * 1024;
-        EngineOptions engine = new EngineOptions();
-        engine.applicationId = SCOPE;
-        engine.stateDir = stateDir;
-        engine.streamThreads = 1;
-        engine.partitions = 2;
-        engine.replicationFactor = 1;
-        engine.standbyReplicas = 0;
-        node = LeadflowNode.start(KAFKA.bootstrapServers(), REGISTRY, config, http, engine,
-                LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS, new HealthChecks());
+        node = TestNodes.start(KAFKA.bootstrapServers(), REGISTRY, config, SCOPE, stateDir, 2,
+                LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS);
         node.awaitEngineRunning(Duration.ofSeconds(60));
     }
 

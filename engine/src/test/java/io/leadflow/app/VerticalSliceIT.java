@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadflow.avro.DeadLetter;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.mango.MangoWebhook;
-import io.leadflow.http.HealthChecks;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.registry.serde.SpecificAvroDeserializer;
 import io.leadflow.registry.server.EmbeddedSchemaRegistry;
@@ -60,19 +59,8 @@ class VerticalSliceIT {
     @BeforeAll
     static void startLeadflow() throws Exception {
         registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistry.Config(KAFKA.bootstrapServers(), "127.0.0.1", 0, "_schemas", (short) 1));
-        HttpOptions http = new HttpOptions();
-        http.host = "127.0.0.1";
-        http.port = 0;
-        http.maxBodyBytes = 256 * 1024;
-        EngineOptions engine = new EngineOptions();
-        engine.applicationId = "vertical-slice-it";
-        engine.stateDir = stateDir;
-        engine.streamThreads = 1;
-        engine.partitions = 2;
-        engine.replicationFactor = 1;
-        engine.standbyReplicas = 0;
-        node = LeadflowNode.start(KAFKA.bootstrapServers(), Map.of("schema.registry.url", registry.url()),
-                LeadflowConfig.load(null), http, engine, LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS, new HealthChecks());
+        node = TestNodes.start(KAFKA.bootstrapServers(), Map.of("schema.registry.url", registry.url()), LeadflowConfig.load(null),
+                "vertical-slice-it", stateDir, 2, LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS);
         node.awaitEngineRunning(Duration.ofSeconds(60));
     }
 
