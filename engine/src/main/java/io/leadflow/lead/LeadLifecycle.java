@@ -1,14 +1,17 @@
 package io.leadflow.lead;
 
 import io.leadflow.avro.CloseOutcome;
+import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.LeadClass;
 import io.leadflow.avro.LeadClosed;
 import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.LeadState;
+import io.leadflow.avro.LeadStageChanged;
 import io.leadflow.avro.LeadStatus;
 import io.leadflow.avro.LeadTouched;
 import io.leadflow.avro.RecentCall;
+import io.leadflow.avro.StageOutcome;
 import io.leadflow.avro.TouchChannel;
 import io.leadflow.config.TenantConfig.LeadsConfig;
 
@@ -24,8 +27,9 @@ import java.util.Optional;
  * with no open lead opens one; later touches attach to it; a touch after the quiet period closes the old
  * lead and opens a new one. One physical call reported by both the PBX and the call tracker (same caller,
  * same line, within the correlation tolerance) is one touch: whichever report comes first counts, the other
- * is recorded as a correction that enriches it. Deterministic, so a replay of the same input yields the
- * same events.
+ * is recorded as a correction that enriches it. A CRM deal of the contact moving to another stage is
+ * recorded on the open lead; won or lost closes it (a won lead makes the contact's next lead a returning
+ * one). Deterministic, so a replay of the same input yields the same events.
  */
 public final class LeadLifecycle {
     /** How many of a contact's calls are remembered for correlation, and for how long. */
@@ -55,6 +59,50 @@ public final class LeadLifecycle {
             state = touch(state, input, events);
         }
         return new Decision(events, remember(state, input, sameCall.isPresent()));
+    }
+
+    /** A CRM stage change of the contact's deal: recorded on the open lead, closing it when won or lost. */
+    public static Decision decide(LeadState current, CrmStageChange change) {
+        if (current == null) {
+            return new Decision(List.of(), null); // a deal the CRM had before any call: nothing to attach it to yet
+        }
+        boolean won = change.getOutcome() == StageOutcome.WON;
+        boolean lost = change.getOutcome() == StageOutcome.LOST;
+        if (!isOpen(current)) {
+            // a late win of a lead closed for quiet still makes the contact a returning customer
+            return new Decision(List.of(), won && current.getOutcome() != CloseOutcome.WON
+                    ? LeadState.newBuilder(current).setWonLeads(current.getWonLeads() + 1).setOutcome(CloseOutcome.WON).build()
+                    : current);
+        }
+        long sequence = current.getSequence() + 1;
+        if (won || lost) {
+            CloseOutcome outcome = won ? CloseOutcome.WON : CloseOutcome.LOST;
+            LeadEvent closed = envelope(current.getLeadId(), current, change.getEventId(), change.getOccurredAt(), sequence,
+                    LeadClosed.newBuilder()
+                            .setOutcome(outcome)
+                            .setAmount(change.getAmount() == null ? null : change.getAmount().doubleValue())
+                            .setCrmStageId(change.getStageId())
+                            .build());
+            return new Decision(List.of(closed), LeadState.newBuilder(current)
+                    .setSequence(sequence)
+                    .setStatus(LeadStatus.CLOSED)
+                    .setOutcome(outcome)
+                    .setClosedAt(change.getOccurredAt())
+                    .setStage(change.getStageId())
+                    .setWonLeads(current.getWonLeads() + (won ? 1 : 0))
+                    .build());
+        }
+        if (change.getStageId().equals(current.getStage())) {
+            return new Decision(List.of(), current);
+        }
+        LeadEvent moved = envelope(current.getLeadId(), current, change.getEventId(), change.getOccurredAt(), sequence,
+                LeadStageChanged.newBuilder()
+                        .setFromStage(current.getStage())
+                        .setToStage(change.getStageId())
+                        .setCrmStageId(change.getStageId())
+                        .setPipeline(change.getPipelineId())
+                        .build());
+        return new Decision(List.of(moved), LeadState.newBuilder(current).setSequence(sequence).setStage(change.getStageId()).build());
     }
 
     private static boolean isOpen(LeadState state) {
@@ -174,14 +222,23 @@ public final class LeadLifecycle {
     }
 
     private static LeadEvent envelope(String leadId, LeadInput input, long sequence, Object payload) {
+        return envelope(leadId, input.tenant(), input.contact(), input.id(), input.at(), sequence, payload);
+    }
+
+    private static LeadEvent envelope(String leadId, LeadState lead, String causeId, Instant at, long sequence, Object payload) {
+        return envelope(leadId, lead.getTenant(), lead.getContact(), causeId, at, sequence, payload);
+    }
+
+    private static LeadEvent envelope(String leadId, String tenant, String contact, String causeId, Instant at, long sequence,
+                                      Object payload) {
         return LeadEvent.newBuilder()
                 .setEventId(leadId + "#" + sequence)
                 .setLeadId(leadId)
-                .setTenant(input.tenant())
-                .setContact(input.contact())
+                .setTenant(tenant)
+                .setContact(contact)
                 .setSequence(sequence)
-                .setOccurredAt(input.at())
-                .setCauseId(input.id())
+                .setOccurredAt(at)
+                .setCauseId(causeId)
                 .setPayload(payload)
                 .build();
     }

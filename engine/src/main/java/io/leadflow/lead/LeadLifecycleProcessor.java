@@ -2,6 +2,7 @@ package io.leadflow.lead;
 
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.LeadState;
 import io.leadflow.avro.Touch;
@@ -12,12 +13,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.util.Optional;
 
 /**
  * Applies {@link LeadLifecycle} per contact: reads the contact's lead from the state store, emits the lead
- * events and the new state. Its two inputs, canonical calls and touches, are both keyed by contact and
- * partitioned alike, so all of one contact's inputs are handled in order by one task.
+ * events and the new state. Its inputs — canonical calls, touches and CRM stage changes re-keyed by contact —
+ * are all keyed by contact and partitioned alike, so all of one contact's inputs are handled in order by one task.
  */
 public final class LeadLifecycleProcessor implements Processor<ContactKey, Object, ContactKey, Object> {
     private final LeadflowConfig config;
@@ -47,20 +47,25 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
 
     @Override
     public void process(Record<ContactKey, Object> record) {
-        Optional<LeadInput> input = Optional.empty(); // Java 17: no pattern matching in switch yet
+        // Java 17: no pattern matching in switch yet
         if (record.value() instanceof CallEvent call) {
-            input = LeadInput.of(call);
+            LeadInput.of(call).ifPresent(input -> apply(input.key(), LeadLifecycle.decide(leads.get(input.key()), input, rules(input.tenant()))));
         } else if (record.value() instanceof Touch touch) {
-            input = Optional.of(LeadInput.of(touch));
+            LeadInput input = LeadInput.of(touch);
+            apply(input.key(), LeadLifecycle.decide(leads.get(input.key()), input, rules(input.tenant())));
+        } else if (record.value() instanceof CrmStageChange change) {
+            apply(record.key(), LeadLifecycle.decide(leads.get(record.key()), change));
         }
-        input.ifPresent(this::apply);
     }
 
-    private void apply(LeadInput input) {
-        ContactKey key = input.key();
-        TenantConfig.LeadsConfig rules = config.tenant(input.tenant()).map(TenantConfig::leads)
-                .orElseGet(() -> new TenantConfig.LeadsConfig(null, null));
-        LeadLifecycle.Decision decision = LeadLifecycle.decide(leads.get(key), input, rules);
+    private TenantConfig.LeadsConfig rules(String tenant) {
+        return config.tenant(tenant).map(TenantConfig::leads).orElseGet(() -> new TenantConfig.LeadsConfig(null, null));
+    }
+
+    private void apply(ContactKey key, LeadLifecycle.Decision decision) {
+        if (decision.state() == null) {
+            return;
+        }
         leads.put(key, decision.state());
         for (LeadEvent event : decision.events()) {
             if (event.getSequence() == 1) {

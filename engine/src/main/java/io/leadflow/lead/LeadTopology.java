@@ -6,10 +6,17 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
-/** The lead sub-topology: canonical calls and touches → {@link LeadLifecycleProcessor} → lead events + lead state. */
+/**
+ * The lead sub-topology: canonical calls, touches and (re-keyed by contact) CRM stage changes →
+ * {@link LeadLifecycleProcessor} → lead events + lead state.
+ */
 public final class LeadTopology {
     public static final String CALLS_SOURCE = "lead-calls-source";
     public static final String TOUCHES_SOURCE = "lead-touches-source";
+    public static final String CRM_SOURCE = "lead-crm-stage-changes-source";
+    public static final String CRM_BY_CONTACT = "lead-crm-by-contact";
+    public static final String CRM_BY_CONTACT_SINK = "lead-crm-by-contact-sink";
+    public static final String CRM_BY_CONTACT_SOURCE = "lead-crm-by-contact-source";
     public static final String LIFECYCLE = "lead-lifecycle";
     public static final String STATE_STORE = "lead-state-store";
     /** Lead id → contact, beside the lead's state: answers "which contact is lead X" on the instance that holds X. */
@@ -27,8 +34,18 @@ public final class LeadTopology {
         var state = topics.leadState();
         topology.addSource(CALLS_SOURCE, calls.keySerde().deserializer(), calls.valueSerde().deserializer(), calls.name());
         topology.addSource(TOUCHES_SOURCE, touches.keySerde().deserializer(), touches.valueSerde().deserializer(), touches.name());
+
+        // CRM changes are keyed by CRM entity; those that name a contact are re-keyed to reach its lead
+        var crm = topics.crmStageChanges();
+        var byContact = topics.crmChangesByContact();
+        topology.addSource(CRM_SOURCE, crm.keySerde().deserializer(), crm.valueSerde().deserializer(), crm.name());
+        topology.addProcessor(CRM_BY_CONTACT, CrmChangesByContact::new, CRM_SOURCE);
+        topology.addSink(CRM_BY_CONTACT_SINK, byContact.name(), byContact.keySerde().serializer(), byContact.valueSerde().serializer(),
+                CRM_BY_CONTACT);
+        topology.addSource(CRM_BY_CONTACT_SOURCE, byContact.keySerde().deserializer(), byContact.valueSerde().deserializer(), byContact.name());
+
         topology.addProcessor(LIFECYCLE, () -> new LeadLifecycleProcessor(config, STATE_STORE, LEAD_ID_STORE, EVENTS_SINK, STATE_SINK),
-                CALLS_SOURCE, TOUCHES_SOURCE);
+                CALLS_SOURCE, TOUCHES_SOURCE, CRM_BY_CONTACT_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(LEAD_ID_STORE), Serdes.String(), state.keySerde()), LIFECYCLE);
         topology.addStateStore(Stores.keyValueStoreBuilder(

@@ -4,13 +4,17 @@ import io.leadflow.avro.CallDirection;
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.CloseOutcome;
+import io.leadflow.avro.CrmEntityType;
+import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.LeadClass;
 import io.leadflow.avro.LeadClosed;
 import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.LeadStageChanged;
 import io.leadflow.avro.LeadState;
 import io.leadflow.avro.LeadStatus;
 import io.leadflow.avro.LeadTouched;
+import io.leadflow.avro.StageOutcome;
 import io.leadflow.avro.Touch;
 import io.leadflow.avro.TouchChannel;
 import io.leadflow.avro.Vendor;
@@ -172,4 +176,45 @@ class LeadLifecycleTest {
                 .setChannel(channel).setOccurredAt(at).setLine(line).setAnswered(answered).setSource("yandex").build();
     }
 
+
+    @Test
+    void aWonDealClosesTheLeadWithItsAmountAndTheContactsNextLeadIsReturning() {
+        LeadState opened = decide(null, pbx("e1", CallStatus.ANSWERED, T0, LINE)).state();
+
+        var won = LeadLifecycle.decide(opened, stage("bitrix24:deal:1:C1:WON", "C1:WON", StageOutcome.WON, T0.plus(Duration.ofDays(3))));
+
+        LeadClosed closed = (LeadClosed) won.events().get(0).getPayload();
+        assertThat(closed.getOutcome()).isEqualTo(CloseOutcome.WON);
+        assertThat(closed.getAmount()).isEqualTo(150_000.0);
+        assertThat(won.state().getStatus()).isEqualTo(LeadStatus.CLOSED);
+        assertThat(won.state().getWonLeads()).isEqualTo(1);
+        var next = decide(won.state(), pbx("e2", CallStatus.MISSED, T0.plus(Duration.ofDays(40)), LINE));
+        assertThat(next.state().getLeadClass()).isEqualTo(LeadClass.RETURNING);
+    }
+
+    @Test
+    void aStageMoveIsRecordedOnceAndALostDealClosesTheLead() {
+        LeadState opened = decide(null, pbx("e1", CallStatus.ANSWERED, T0, LINE)).state();
+
+        var moved = LeadLifecycle.decide(opened, stage("s1", "C1:PREPARATION", StageOutcome.OPEN, T0.plusSeconds(600)));
+        var again = LeadLifecycle.decide(moved.state(), stage("s1b", "C1:PREPARATION", StageOutcome.OPEN, T0.plusSeconds(700)));
+        var lost = LeadLifecycle.decide(again.state(), stage("s2", "C1:LOSE", StageOutcome.LOST, T0.plusSeconds(900)));
+
+        assertThat(moved.events()).singleElement().extracting(LeadEvent::getPayload).isInstanceOfSatisfying(LeadStageChanged.class,
+                p -> assertThat(p.getToStage()).isEqualTo("C1:PREPARATION"));
+        assertThat(again.events()).isEmpty();
+        assertThat(((LeadClosed) lost.events().get(0).getPayload()).getOutcome()).isEqualTo(CloseOutcome.LOST);
+        assertThat(lost.state().getWonLeads()).isZero();
+    }
+
+    @Test
+    void aDealOfAContactWithoutALeadChangesNothing() {
+        assertThat(LeadLifecycle.decide(null, stage("s", "C1:WON", StageOutcome.WON, T0)).events()).isEmpty();
+    }
+
+    private static CrmStageChange stage(String id, String stage, StageOutcome outcome, Instant at) {
+        return CrmStageChange.newBuilder().setEventId(id).setTenant("demo").setVendor(Vendor.BITRIX24)
+                .setEntityType(CrmEntityType.DEAL).setEntityId("1").setStageId(stage).setOutcome(outcome)
+                .setAmount(new java.math.BigDecimal("150000.00")).setContact("+79161234567").setOccurredAt(at).build();
+    }
 }

@@ -3,11 +3,17 @@ package io.leadflow.lead;
 import io.leadflow.avro.CallDirection;
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.CallStatus;
+import io.leadflow.avro.CloseOutcome;
 import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.CrmEntityType;
+import io.leadflow.avro.CrmKey;
+import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.LeadClass;
+import io.leadflow.avro.LeadClosed;
 import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.LeadTouched;
+import io.leadflow.avro.StageOutcome;
 import io.leadflow.avro.Touch;
 import io.leadflow.avro.TouchChannel;
 import io.leadflow.avro.Vendor;
@@ -45,6 +51,26 @@ class LeadTopologyTest {
         assertThat(((LeadTouched) events.get(1).getPayload()).getCorrection()).isTrue();
         assertThat(((LeadTouched) events.get(2).getPayload()).getCorrection()).isFalse();
         assertThat(((LeadCreated) events.get(3).getPayload()).getLeadClass()).isEqualTo(LeadClass.FORM);
+    }
+
+    @Test
+    void aWonCrmDealThatNamesTheContactClosesItsLead() {
+        try (EngineDriver engine = new EngineDriver("lead-topology-test", LeadflowConfig.load(null), stateDir.resolve("crm"))) {
+            ContactKey caller = new ContactKey("demo", "+79161234567");
+            engine.input(engine.topics().calls()).pipeInput(caller, call("mango:summary:A", T0), T0);
+            CrmStageChange won = CrmStageChange.newBuilder().setEventId("bitrix24:deal:4711:C1:WON").setTenant("demo")
+                    .setVendor(Vendor.BITRIX24).setEntityType(CrmEntityType.DEAL).setEntityId("4711").setStageId("C1:WON")
+                    .setOutcome(StageOutcome.WON).setContact("+79161234567").setOccurredAt(T0.plusSeconds(86_400)).build();
+            CrmStageChange anonymous = CrmStageChange.newBuilder(won).setEventId("amocrm:lead:5:142:1").setEntityId("5").setContact(null).build();
+            engine.input(engine.topics().crmStageChanges()).pipeInput(new CrmKey("demo", "amocrm:deal:5"), anonymous, T0.plusSeconds(80_000));
+            engine.input(engine.topics().crmStageChanges()).pipeInput(new CrmKey("demo", "bitrix24:deal:4711"), won, T0.plusSeconds(86_400));
+
+            List<LeadEvent> events = engine.output(engine.topics().leadEvents()).readValuesToList();
+
+            assertThat(events).extracting(e -> e.getPayload().getClass().getSimpleName()).containsExactly("LeadCreated", "LeadClosed");
+            assertThat(((LeadClosed) events.get(1).getPayload()).getOutcome()).isEqualTo(CloseOutcome.WON);
+            assertThat(events.get(1).getCauseId()).isEqualTo("bitrix24:deal:4711:C1:WON");
+        }
     }
 
     @Test

@@ -31,6 +31,7 @@ public final class Topics {
     public static final String CALLS = PREFIX + "calls";
     public static final String TOUCHES = PREFIX + "touches";
     public static final String CRM_STAGE_CHANGES = PREFIX + "crm-stage-changes";
+    public static final String CRM_CHANGES_BY_CONTACT = PREFIX + "crm-changes-by-contact";
     public static final String LEAD_EVENTS = PREFIX + "lead-events";
     public static final String LEAD_STATE = PREFIX + "lead-state";
     public static final String DEAD_LETTER = PREFIX + "dead-letter";
@@ -40,11 +41,14 @@ public final class Topics {
     private static final long RAW_RETENTION_MS = Duration.ofDays(90).toMillis();
     private static final long DEAD_LETTER_RETENTION_MS = Duration.ofDays(30).toMillis();
     private static final long FOREVER = -1;
+    /** Re-keyed copies the engine reads right away: a week covers any outage. */
+    private static final long REPARTITION_RETENTION_MS = Duration.ofDays(7).toMillis();
 
     private final Map<Vendor, Topic<RawKey, RawEnvelope>> raw = new EnumMap<>(Vendor.class);
     private final Topic<ContactKey, CallEvent> calls;
     private final Topic<ContactKey, Touch> touches;
     private final Topic<CrmKey, CrmStageChange> crmStageChanges;
+    private final Topic<ContactKey, CrmStageChange> crmChangesByContact;
     private final Topic<ContactKey, LeadEvent> leadEvents;
     private final Topic<ContactKey, LeadState> leadState;
     private final Topic<RawKey, DeadLetter> deadLetter;
@@ -63,6 +67,8 @@ public final class Topics {
         calls = topic(CALLS, ContactKey.class, CallEvent.class, registry, serdeConfig, false, FOREVER);
         touches = topic(TOUCHES, ContactKey.class, Touch.class, registry, serdeConfig, false, FOREVER);
         crmStageChanges = topic(CRM_STAGE_CHANGES, CrmKey.class, CrmStageChange.class, registry, serdeConfig, false, FOREVER);
+        crmChangesByContact = topic(CRM_CHANGES_BY_CONTACT, ContactKey.class, CrmStageChange.class, registry, serdeConfig, false,
+                REPARTITION_RETENTION_MS);
         leadEvents = topic(LEAD_EVENTS, ContactKey.class, LeadEvent.class, registry, serdeConfig, false, FOREVER);
         leadState = topic(LEAD_STATE, ContactKey.class, LeadState.class, registry, serdeConfig, true, FOREVER);
         deadLetter = topic(DEAD_LETTER, RawKey.class, DeadLetter.class, registry, serdeConfig, false, DEAD_LETTER_RETENTION_MS);
@@ -98,6 +104,11 @@ public final class Topics {
         return crmStageChanges;
     }
 
+    /** The CRM stage changes that name a contact, re-keyed by it so they reach that contact's lead. */
+    public Topic<ContactKey, CrmStageChange> crmChangesByContact() {
+        return crmChangesByContact;
+    }
+
     public Topic<ContactKey, LeadEvent> leadEvents() {
         return leadEvents;
     }
@@ -119,7 +130,7 @@ public final class Topics {
 
     /** Every topic leadflow owns, for provisioning. */
     public List<Topic<?, ?>> all() {
-        return Stream.concat(raw.values().stream(), Stream.of(calls, touches, crmStageChanges, leadEvents, leadState, deadLetter, connectorCursors))
+        return Stream.concat(raw.values().stream(), Stream.of(calls, touches, crmStageChanges, crmChangesByContact, leadEvents, leadState, deadLetter, connectorCursors))
                 .<Topic<?, ?>>map(t -> t)
                 .toList();
     }
