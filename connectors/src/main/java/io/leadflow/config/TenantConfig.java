@@ -17,7 +17,7 @@ import java.util.Map;
 public record TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
                            CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm, LeadsConfig leads) {
     public TenantConfig {
-        leads = leads == null ? new LeadsConfig(null, null) : leads;
+        leads = leads == null ? LeadsConfig.defaults() : leads;
         timeZone = timeZone == null ? "Europe/Moscow" : timeZone;
         region = region == null ? "RU" : region;
         ZoneId.of(timeZone); // fail at load time, not on the first call
@@ -41,11 +41,18 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
      *                             this close in time are one physical call (default 2 minutes)
      * @param quietPeriod          a lead with no touch for this long is closed; the contact's next touch opens a
      *                             new one (default 30 days)
+     * @param minCallbackTalk      a manager's call to the contact counts as a response when they talked at least
+     *                             this long (default 10 seconds); shorter or unanswered ones are failed callbacks
      */
-    public record LeadsConfig(Duration correlationTolerance, Duration quietPeriod) {
+    public record LeadsConfig(Duration correlationTolerance, Duration quietPeriod, Duration minCallbackTalk) {
         public LeadsConfig {
             correlationTolerance = correlationTolerance == null ? Duration.ofMinutes(2) : correlationTolerance;
             quietPeriod = quietPeriod == null ? Duration.ofDays(30) : quietPeriod;
+            minCallbackTalk = minCallbackTalk == null ? Duration.ofSeconds(10) : minCallbackTalk;
+        }
+
+        public static LeadsConfig defaults() {
+            return new LeadsConfig(null, null, null);
         }
     }
 

@@ -1,16 +1,21 @@
 package io.leadflow.lead;
 
+import io.leadflow.avro.CallEvent;
+import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.CloseOutcome;
 import io.leadflow.avro.CrmStageChange;
+import io.leadflow.avro.LeadCallbackFailed;
 import io.leadflow.avro.LeadClass;
 import io.leadflow.avro.LeadClosed;
 import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.LeadResponded;
 import io.leadflow.avro.LeadState;
 import io.leadflow.avro.LeadStageChanged;
 import io.leadflow.avro.LeadStatus;
 import io.leadflow.avro.LeadTouched;
 import io.leadflow.avro.RecentCall;
+import io.leadflow.avro.ResponseEvidence;
 import io.leadflow.avro.StageOutcome;
 import io.leadflow.avro.TouchChannel;
 import io.leadflow.config.TenantConfig.LeadsConfig;
@@ -29,7 +34,9 @@ import java.util.Optional;
  * same line, within the correlation tolerance) is one touch: whichever report comes first counts, the other
  * is recorded as a correction that enriches it. A CRM deal of the contact moving to another stage is
  * recorded on the open lead; won or lost closes it (a won lead makes the contact's next lead a returning
- * one). Deterministic, so a replay of the same input yields the same events.
+ * one). The first response — an inbound call a manager answered, a manager's callback that connected, a
+ * CRM move out of the first stage — is recorded once; callbacks that did not connect are recorded as failed.
+ * Deterministic, so a replay of the same input yields the same events.
  */
 public final class LeadLifecycle {
     /** How many of a contact's calls are remembered for correlation, and for how long. */
@@ -58,7 +65,46 @@ public final class LeadLifecycle {
         } else {
             state = touch(state, input, events);
         }
+        if (input.answeredBy() != null) { // the PBX says a manager talked to the contact
+            state = responded(state, ResponseEvidence.INBOUND_ANSWERED, input.answeredBy(), input.callId(), input.id(), input.at(), events);
+        }
         return new Decision(events, remember(state, input, sameCall.isPresent()));
+    }
+
+    /**
+     * A manager's call to the contact: a response when they talked at least {@code minCallbackTalk}, otherwise a
+     * failed callback on the lead. Calls to contacts without an open lead are not lead facts.
+     */
+    public static Decision decideOutbound(LeadState current, CallEvent call, LeadsConfig rules) {
+        if (!isOpen(current)) {
+            return new Decision(List.of(), current);
+        }
+        List<LeadEvent> events = new ArrayList<>();
+        boolean connected = call.getStatus() == CallStatus.ANSWERED && call.getTalkSeconds() >= rules.minCallbackTalk().toSeconds();
+        if (connected) {
+            LeadState state = responded(current, ResponseEvidence.OUTBOUND_CONNECTED, call.getExtension(), call.getCallId(),
+                    call.getEventId(), call.getStartedAt(), events);
+            return new Decision(events, state);
+        }
+        long sequence = current.getSequence() + 1;
+        events.add(envelope(current.getLeadId(), current, call.getEventId(), call.getStartedAt(), sequence,
+                LeadCallbackFailed.newBuilder().setCallId(call.getCallId()).setBy(call.getExtension())
+                        .setTalkSeconds(call.getTalkSeconds()).build()));
+        return new Decision(events, LeadState.newBuilder(current).setSequence(sequence)
+                .setFailedCallbacks(current.getFailedCallbacks() + 1).build());
+    }
+
+    /** The lead's first response (later ones change nothing): what stops its SLA clock. */
+    private static LeadState responded(LeadState state, ResponseEvidence evidence, String by, String callId, String causeId,
+                                       Instant at, List<LeadEvent> events) {
+        if (state.getRespondedAt() != null) {
+            return state;
+        }
+        long sequence = state.getSequence() + 1;
+        long millis = Math.max(0, Duration.between(state.getOpenedAt(), at).toMillis());
+        events.add(envelope(state.getLeadId(), state, causeId, at, sequence, LeadResponded.newBuilder()
+                .setEvidence(evidence).setBy(by).setCallId(callId).setResponseMillis(millis).build()));
+        return LeadState.newBuilder(state).setSequence(sequence).setRespondedAt(at).build();
     }
 
     /** A CRM stage change of the contact's deal: recorded on the open lead, closing it when won or lost. */
@@ -95,14 +141,20 @@ public final class LeadLifecycle {
         if (change.getStageId().equals(current.getStage())) {
             return new Decision(List.of(), current);
         }
-        LeadEvent moved = envelope(current.getLeadId(), current, change.getEventId(), change.getOccurredAt(), sequence,
+        List<LeadEvent> events = new ArrayList<>();
+        events.add(envelope(current.getLeadId(), current, change.getEventId(), change.getOccurredAt(), sequence,
                 LeadStageChanged.newBuilder()
                         .setFromStage(current.getStage())
                         .setToStage(change.getStageId())
                         .setCrmStageId(change.getStageId())
                         .setPipeline(change.getPipelineId())
-                        .build());
-        return new Decision(List.of(moved), LeadState.newBuilder(current).setSequence(sequence).setStage(change.getStageId()).build());
+                        .build()));
+        LeadState state = LeadState.newBuilder(current).setSequence(sequence).setStage(change.getStageId()).build();
+        if (current.getStage() != null) { // moved out of the first stage the lead was seen in: someone worked on it
+            state = responded(state, ResponseEvidence.CRM_STAGE_MOVED, change.getResponsibleUserId(), null, change.getEventId(),
+                    change.getOccurredAt(), events);
+        }
+        return new Decision(events, state);
     }
 
     private static boolean isOpen(LeadState state) {

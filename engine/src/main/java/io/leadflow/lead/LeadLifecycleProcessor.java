@@ -1,5 +1,6 @@
 package io.leadflow.lead;
 
+import io.leadflow.avro.CallDirection;
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.CrmStageChange;
@@ -48,7 +49,10 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
     @Override
     public void process(Record<ContactKey, Object> record) {
         // Java 17: no pattern matching in switch yet
-        if (record.value() instanceof CallEvent call) {
+        if (record.value() instanceof CallEvent call && call.getDirection() == CallDirection.OUTBOUND) {
+            ContactKey key = new ContactKey(call.getTenant(), call.getContact());
+            apply(key, LeadLifecycle.decideOutbound(leads.get(key), call, rules(call.getTenant())));
+        } else if (record.value() instanceof CallEvent call) {
             LeadInput.of(call).ifPresent(input -> apply(input.key(), LeadLifecycle.decide(leads.get(input.key()), input, rules(input.tenant()))));
         } else if (record.value() instanceof Touch touch) {
             LeadInput input = LeadInput.of(touch);
@@ -59,7 +63,7 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
     }
 
     private TenantConfig.LeadsConfig rules(String tenant) {
-        return config.tenant(tenant).map(TenantConfig::leads).orElseGet(() -> new TenantConfig.LeadsConfig(null, null));
+        return config.tenant(tenant).map(TenantConfig::leads).orElseGet(TenantConfig.LeadsConfig::defaults);
     }
 
     private void apply(ContactKey key, LeadLifecycle.Decision decision) {

@@ -104,7 +104,8 @@ class EngineTopologyTest {
         pipe("entry-1", json);
         pipe("entry-1", json); // Mango retried the same summary
 
-        assertThat(leadEvents.readValuesToList()).hasSize(1);
+        assertThat(leadEvents.readValuesToList()).extracting(e -> e.getPayload().getClass().getSimpleName())
+                .containsExactly("LeadCreated", "LeadResponded"); // created, and answered at once: nothing twice
         assertThat(calls.readValuesToList()).hasSize(1);
     }
 
@@ -116,9 +117,11 @@ class EngineTopologyTest {
 
         var events = leadEvents.readKeyValuesToList();
         assertThat(events).extracting(kv -> kv.key).containsOnly(CALLER);
-        assertThat(events).extracting(kv -> kv.value.getSequence()).containsExactly(1L, 2L, 3L);
+        assertThat(events).extracting(kv -> kv.value.getSequence()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(events).extracting(kv -> kv.value.getPayload().getClass().getSimpleName())
+                .containsExactly("LeadCreated", "LeadResponded", "LeadTouched", "LeadTouched"); // responded once, by the first answer
         assertThat(events).extracting(kv -> kv.value.getLeadId()).containsOnly(events.get(0).value.getLeadId());
-        assertThat(events.get(1).value.getPayload()).isInstanceOfSatisfying(LeadTouched.class,
+        assertThat(events.get(2).value.getPayload()).isInstanceOfSatisfying(LeadTouched.class,
                 t -> assertThat(t.getMissed()).isTrue());
         assertThat(leadState.readValuesToList()).last().satisfies(s -> {
             assertThat(s.getTouches()).isEqualTo(3);

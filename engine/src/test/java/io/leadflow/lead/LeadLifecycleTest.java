@@ -6,14 +6,17 @@ import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.CloseOutcome;
 import io.leadflow.avro.CrmEntityType;
 import io.leadflow.avro.CrmStageChange;
+import io.leadflow.avro.LeadCallbackFailed;
 import io.leadflow.avro.LeadClass;
 import io.leadflow.avro.LeadClosed;
 import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.LeadResponded;
 import io.leadflow.avro.LeadStageChanged;
 import io.leadflow.avro.LeadState;
 import io.leadflow.avro.LeadStatus;
 import io.leadflow.avro.LeadTouched;
+import io.leadflow.avro.ResponseEvidence;
 import io.leadflow.avro.StageOutcome;
 import io.leadflow.avro.Touch;
 import io.leadflow.avro.TouchChannel;
@@ -28,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LeadLifecycleTest {
     private static final Instant T0 = Instant.parse("2026-11-20T09:15:00Z");
-    private static final LeadsConfig RULES = new LeadsConfig(Duration.ofMinutes(2), Duration.ofDays(30));
+    private static final LeadsConfig RULES = new LeadsConfig(Duration.ofMinutes(2), Duration.ofDays(30), Duration.ofSeconds(10));
     private static final String LINE = "+74951234567";
 
     @Test
@@ -142,41 +145,6 @@ class LeadLifecycleTest {
         assertThat(state.getRecentCalls().get(LeadLifecycle.RECENT_CALLS - 1).getTouchId()).isEqualTo("e30");
     }
 
-    private static void assertCorrection(LeadLifecycle.Decision decision, int touches) {
-        assertThat(payload(decision).getCorrection()).isTrue();
-        assertThat(decision.state().getTouches()).isEqualTo(touches);
-    }
-
-    private static LeadTouched payload(LeadLifecycle.Decision decision) {
-        return (LeadTouched) decision.events().get(0).getPayload();
-    }
-
-    private static LeadLifecycle.Decision decide(LeadState state, LeadInput input) {
-        return LeadLifecycle.decide(state, input, RULES);
-    }
-
-    private static LeadInput pbx(String id, CallStatus status, Instant at, String line) {
-        return LeadInput.of(pbxEvent(id, status, at, line)).orElseThrow();
-    }
-
-    private static CallEvent pbxEvent(String id, CallStatus status, Instant at, String line) {
-        return CallEvent.newBuilder()
-                .setEventId(id).setTenant("demo").setVendor(Vendor.MANGO).setCallId(id)
-                .setContact("+79161234567").setLine(line)
-                .setDirection(CallDirection.INBOUND).setStatus(status).setExtension("101")
-                .setStartedAt(at).build();
-    }
-
-    private static LeadInput tracked(String id, Instant at, String line, Boolean answered) {
-        return LeadInput.of(touch(id, TouchChannel.CALL, at, line, answered));
-    }
-
-    private static Touch touch(String id, TouchChannel channel, Instant at, String line, Boolean answered) {
-        return Touch.newBuilder().setTouchId(id).setTenant("demo").setVendor(Vendor.CALLTOUCH).setContact("+79161234567")
-                .setChannel(channel).setOccurredAt(at).setLine(line).setAnswered(answered).setSource("yandex").build();
-    }
-
-
     @Test
     void aWonDealClosesTheLeadWithItsAmountAndTheContactsNextLeadIsReturning() {
         LeadState opened = decide(null, pbx("e1", CallStatus.ANSWERED, T0, LINE)).state();
@@ -212,9 +180,119 @@ class LeadLifecycleTest {
         assertThat(LeadLifecycle.decide(null, stage("s", "C1:WON", StageOutcome.WON, T0)).events()).isEmpty();
     }
 
+    @Test
+    void aMissedCallOpensAnUnansweredLeadAndAnAnsweredOneIsItsOwnFirstResponse() {
+        var missed = decide(null, pbx("e1", CallStatus.MISSED, T0, LINE));
+        assertThat(missed.events()).extracting(e -> e.getPayload().getClass().getSimpleName()).containsExactly("LeadCreated");
+        assertThat(missed.state().getRespondedAt()).isNull();
+
+        var answered = decide(null, pbx("e1", CallStatus.ANSWERED, T0, LINE));
+        LeadResponded response = (LeadResponded) answered.events().get(1).getPayload();
+        assertThat(response.getEvidence()).isEqualTo(ResponseEvidence.INBOUND_ANSWERED);
+        assertThat(response.getBy()).isEqualTo("101");
+        assertThat(response.getResponseMillis()).isZero();
+        assertThat(answered.state().getRespondedAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void theContactCallingAgainAndBeingAnsweredIsTheResponseToTheirMissedCall() {
+        LeadState missed = decide(null, pbx("e1", CallStatus.MISSED, T0, LINE)).state();
+
+        var answered = decide(missed, pbx("e2", CallStatus.ANSWERED, T0.plusSeconds(5_400), LINE));
+        var answeredAgain = decide(answered.state(), pbx("e3", CallStatus.ANSWERED, T0.plusSeconds(9_000), LINE));
+
+        assertThat(answered.events()).extracting(e -> e.getPayload().getClass().getSimpleName())
+                .containsExactly("LeadTouched", "LeadResponded");
+        assertThat(((LeadResponded) answered.events().get(1).getPayload()).getResponseMillis()).isEqualTo(5_400_000L);
+        assertThat(answeredAgain.events()).extracting(e -> e.getPayload().getClass().getSimpleName())
+                .containsExactly("LeadTouched"); // only the first response counts
+    }
+
+    @Test
+    void aCallbackThatConnectedLongEnoughIsTheResponseAndShorterOrUnansweredOnesAreFailedCallbacks() {
+        LeadState missed = decide(null, pbx("e1", CallStatus.MISSED, T0, LINE)).state();
+
+        var noAnswer = LeadLifecycle.decideOutbound(missed, callback("o1", CallStatus.MISSED, 0, T0.plusSeconds(900)), RULES);
+        var tooShort = LeadLifecycle.decideOutbound(noAnswer.state(), callback("o2", CallStatus.ANSWERED, 4, T0.plusSeconds(3_600)), RULES);
+        var connected = LeadLifecycle.decideOutbound(tooShort.state(), callback("o3", CallStatus.ANSWERED, 95, T0.plusSeconds(7_200)), RULES);
+
+        assertThat(noAnswer.events()).singleElement().extracting(LeadEvent::getPayload)
+                .isInstanceOfSatisfying(LeadCallbackFailed.class, f -> assertThat(f.getBy()).isEqualTo("102"));
+        assertThat(tooShort.events()).singleElement().extracting(LeadEvent::getPayload)
+                .isInstanceOfSatisfying(LeadCallbackFailed.class, f -> assertThat(f.getTalkSeconds()).isEqualTo(4));
+        assertThat(connected.events()).singleElement().extracting(LeadEvent::getPayload).isInstanceOfSatisfying(LeadResponded.class, r -> {
+            assertThat(r.getEvidence()).isEqualTo(ResponseEvidence.OUTBOUND_CONNECTED);
+            assertThat(r.getBy()).isEqualTo("102");
+            assertThat(r.getCallId()).isEqualTo("o3");
+            assertThat(r.getResponseMillis()).isEqualTo(7_200_000L);
+        });
+        assertThat(connected.state().getFailedCallbacks()).isEqualTo(2);
+        assertThat(connected.events().get(0).getSequence()).isEqualTo(4);
+    }
+
+    @Test
+    void aCallToAContactWithoutAnOpenLeadIsNoLeadFact() {
+        assertThat(LeadLifecycle.decideOutbound(null, callback("o1", CallStatus.ANSWERED, 60, T0), RULES).events()).isEmpty();
+    }
+
+    @Test
+    void aCrmMoveOutOfTheFirstStageIsAResponseButEnteringTheFirstStageIsNot() {
+        LeadState missed = decide(null, pbx("e1", CallStatus.MISSED, T0, LINE)).state();
+
+        var entered = LeadLifecycle.decide(missed, stage("s1", "C1:NEW", StageOutcome.OPEN, T0.plusSeconds(60)));
+        var movedOn = LeadLifecycle.decide(entered.state(), stage("s2", "C1:PREPARATION", StageOutcome.OPEN, T0.plusSeconds(1_800)));
+
+        assertThat(entered.events()).extracting(e -> e.getPayload().getClass().getSimpleName()).containsExactly("LeadStageChanged");
+        assertThat(movedOn.events()).extracting(e -> e.getPayload().getClass().getSimpleName())
+                .containsExactly("LeadStageChanged", "LeadResponded");
+        LeadResponded response = (LeadResponded) movedOn.events().get(1).getPayload();
+        assertThat(response.getEvidence()).isEqualTo(ResponseEvidence.CRM_STAGE_MOVED);
+        assertThat(response.getResponseMillis()).isEqualTo(1_800_000L);
+    }
+
     private static CrmStageChange stage(String id, String stage, StageOutcome outcome, Instant at) {
         return CrmStageChange.newBuilder().setEventId(id).setTenant("demo").setVendor(Vendor.BITRIX24)
                 .setEntityType(CrmEntityType.DEAL).setEntityId("1").setStageId(stage).setOutcome(outcome)
                 .setAmount(new java.math.BigDecimal("150000.00")).setContact("+79161234567").setOccurredAt(at).build();
+    }
+
+    private static void assertCorrection(LeadLifecycle.Decision decision, int touches) {
+        assertThat(payload(decision).getCorrection()).isTrue();
+        assertThat(decision.state().getTouches()).isEqualTo(touches);
+    }
+
+    private static LeadTouched payload(LeadLifecycle.Decision decision) {
+        return (LeadTouched) decision.events().get(0).getPayload();
+    }
+
+    private static LeadLifecycle.Decision decide(LeadState state, LeadInput input) {
+        return LeadLifecycle.decide(state, input, RULES);
+    }
+
+    private static LeadInput pbx(String id, CallStatus status, Instant at, String line) {
+        return LeadInput.of(pbxEvent(id, status, at, line)).orElseThrow();
+    }
+
+    private static CallEvent pbxEvent(String id, CallStatus status, Instant at, String line) {
+        return CallEvent.newBuilder()
+                .setEventId(id).setTenant("demo").setVendor(Vendor.MANGO).setCallId(id)
+                .setContact("+79161234567").setLine(line)
+                .setDirection(CallDirection.INBOUND).setStatus(status).setExtension("101")
+                .setStartedAt(at).build();
+    }
+
+    private static LeadInput tracked(String id, Instant at, String line, Boolean answered) {
+        return LeadInput.of(touch(id, TouchChannel.CALL, at, line, answered));
+    }
+
+    private static Touch touch(String id, TouchChannel channel, Instant at, String line, Boolean answered) {
+        return Touch.newBuilder().setTouchId(id).setTenant("demo").setVendor(Vendor.CALLTOUCH).setContact("+79161234567")
+                .setChannel(channel).setOccurredAt(at).setLine(line).setAnswered(answered).setSource("yandex").build();
+    }
+
+
+    private static CallEvent callback(String id, CallStatus status, int talkSeconds, Instant at) {
+        return CallEvent.newBuilder(pbxEvent(id, status, at, LINE)).setDirection(CallDirection.OUTBOUND).setExtension("102")
+                .setTalkSeconds(talkSeconds).build();
     }
 }

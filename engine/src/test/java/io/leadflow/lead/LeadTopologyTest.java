@@ -12,6 +12,7 @@ import io.leadflow.avro.LeadClass;
 import io.leadflow.avro.LeadClosed;
 import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.LeadState;
 import io.leadflow.avro.LeadTouched;
 import io.leadflow.avro.StageOutcome;
 import io.leadflow.avro.Touch;
@@ -46,11 +47,12 @@ class LeadTopologyTest {
         assertThat(events).extracting(e -> e.getPayload().getClass().getSimpleName() + ":" + e.getCauseId()).containsExactly(
                 "LeadCreated:calltouch:call:1",
                 "LeadTouched:mango:summary:A",
+                "LeadResponded:mango:summary:A",
                 "LeadTouched:mango:summary:B",
                 "LeadCreated:calltouch:request:7");
         assertThat(((LeadTouched) events.get(1).getPayload()).getCorrection()).isTrue();
-        assertThat(((LeadTouched) events.get(2).getPayload()).getCorrection()).isFalse();
-        assertThat(((LeadCreated) events.get(3).getPayload()).getLeadClass()).isEqualTo(LeadClass.FORM);
+        assertThat(((LeadTouched) events.get(3).getPayload()).getCorrection()).isFalse();
+        assertThat(((LeadCreated) events.get(4).getPayload()).getLeadClass()).isEqualTo(LeadClass.FORM);
     }
 
     @Test
@@ -67,9 +69,27 @@ class LeadTopologyTest {
 
             List<LeadEvent> events = engine.output(engine.topics().leadEvents()).readValuesToList();
 
-            assertThat(events).extracting(e -> e.getPayload().getClass().getSimpleName()).containsExactly("LeadCreated", "LeadClosed");
-            assertThat(((LeadClosed) events.get(1).getPayload()).getOutcome()).isEqualTo(CloseOutcome.WON);
-            assertThat(events.get(1).getCauseId()).isEqualTo("bitrix24:deal:4711:C1:WON");
+            assertThat(events).extracting(e -> e.getPayload().getClass().getSimpleName()).containsExactly("LeadCreated", "LeadResponded", "LeadClosed");
+            assertThat(((LeadClosed) events.get(2).getPayload()).getOutcome()).isEqualTo(CloseOutcome.WON);
+            assertThat(events.get(2).getCauseId()).isEqualTo("bitrix24:deal:4711:C1:WON");
+        }
+    }
+
+    @Test
+    void aManagersCallbackToAMissedCallerIsTheLeadsResponseAndAFailedOneIsRecorded() {
+        try (EngineDriver engine = new EngineDriver("lead-topology-test", LeadflowConfig.load(null), stateDir.resolve("callback"))) {
+            ContactKey caller = new ContactKey("demo", "+79161234567");
+            TestInputTopic<ContactKey, CallEvent> calls = engine.input(engine.topics().calls());
+            calls.pipeInput(caller, CallEvent.newBuilder(call("mango:summary:A", T0)).setStatus(CallStatus.MISSED).build(), T0);
+            calls.pipeInput(caller, callback("mango:summary:O1", CallStatus.MISSED, 0, T0.plusSeconds(600)), T0.plusSeconds(600));
+            calls.pipeInput(caller, callback("mango:summary:O2", CallStatus.ANSWERED, 120, T0.plusSeconds(1_200)), T0.plusSeconds(1_200));
+
+            assertThat(engine.output(engine.topics().leadEvents()).readValuesToList())
+                    .extracting(e -> e.getPayload().getClass().getSimpleName() + ":" + e.getCauseId())
+                    .containsExactly("LeadCreated:mango:summary:A", "LeadCallbackFailed:mango:summary:O1", "LeadResponded:mango:summary:O2");
+            LeadState state = engine.output(engine.topics().leadState()).readValuesToList().get(2);
+            assertThat(state.getFailedCallbacks()).isEqualTo(1);
+            assertThat(state.getRespondedAt()).isEqualTo(T0.plusSeconds(1_200));
         }
     }
 
@@ -96,6 +116,10 @@ class LeadTopologyTest {
         return CallEvent.newBuilder().setEventId(id).setTenant("demo").setVendor(Vendor.MANGO).setCallId(id)
                 .setContact("+79161234567").setLine(LINE).setDirection(CallDirection.INBOUND).setStatus(CallStatus.ANSWERED)
                 .setExtension("101").setStartedAt(at).build();
+    }
+
+    private static CallEvent callback(String id, CallStatus status, int talkSeconds, Instant at) {
+        return CallEvent.newBuilder(call(id, at)).setDirection(CallDirection.OUTBOUND).setStatus(status).setTalkSeconds(talkSeconds).build();
     }
 
     private static Touch touch(String id, TouchChannel channel, String contact, Instant at) {
