@@ -15,9 +15,11 @@ import java.util.Map;
  * @param region   ISO country used to read phone numbers written without a country code
  */
 public record TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
-                           CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm, LeadsConfig leads) {
+                           CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm, LeadsConfig leads,
+                           RosterConfig roster) {
     public TenantConfig {
         leads = leads == null ? LeadsConfig.defaults() : leads;
+        roster = roster == null ? new RosterConfig(null, null, null) : roster;
         timeZone = timeZone == null ? "Europe/Moscow" : timeZone;
         region = region == null ? "RU" : region;
         ZoneId.of(timeZone); // fail at load time, not on the first call
@@ -25,13 +27,13 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
 
     /** A tenant with only Mango Office configured. */
     public TenantConfig(String timeZone, String region, MangoConfig mango) {
-        this(timeZone, region, mango, null, null, null, null, null);
+        this(timeZone, region, mango, null, null, null, null, null, null);
     }
 
     /** A tenant with the default lead rules. */
     public TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
                         CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm) {
-        this(timeZone, region, mango, zadarma, calltouch, bitrix24, amocrm, null);
+        this(timeZone, region, mango, zadarma, calltouch, bitrix24, amocrm, null, null);
     }
 
     /**

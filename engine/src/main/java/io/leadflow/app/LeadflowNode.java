@@ -13,6 +13,8 @@ import io.leadflow.engine.LeadflowEngine;
 import io.leadflow.engine.TopicProvisioner;
 import io.leadflow.http.HealthChecks;
 import io.leadflow.lead.LeadApi;
+import io.leadflow.routing.RosterApi;
+import io.leadflow.routing.RosterLog;
 import io.leadflow.http.HttpServer;
 import io.leadflow.http.KafkaClusterHealth;
 import io.leadflow.registry.client.SchemaRegistryClients;
@@ -20,8 +22,12 @@ import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +37,7 @@ import java.util.Map;
  * {@code engine} and the {@code gateway} commands all assemble their process here.
  */
 public final class LeadflowNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LeadflowNode.class);
     /** How long a vendor waits for the durable write before it gets 503 and retries. */
     public static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -65,6 +72,7 @@ public final class LeadflowNode implements AutoCloseable {
             health.add("kafka", kafka);
             Topics topics = new Topics(SchemaRegistryClients.fromConfig(registryConfig), registryConfig);
             LeadflowEngine engine = null;
+            RosterLog rosterLog = null;
             // an engine advertises its HTTP address to the others (lead queries), so the port is fixed before it starts
             int port = httpOptions.port != 0 || engineOptions == null ? httpOptions.port : freePort();
             HostInfo advertised = null;
@@ -72,6 +80,10 @@ public final class LeadflowNode implements AutoCloseable {
                 try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
                     TopicProvisioner.ensure(admin, topics.all(), engineOptions.partitions, engineOptions.replicationFactor);
                 }
+                rosterLog = new RosterLog(topics, bootstrapServers);
+                started.add(rosterLog);
+                int seeded = rosterLog.seed(config, Instant.now()); // before routing starts, so the first lead sees it
+                log.info("Roster: {} change(s) from the configuration file", seeded);
                 advertised = new HostInfo(advertisedHost(engineOptions, httpOptions), port);
                 EngineSettings settings = new EngineSettings(engineOptions.applicationId, bootstrapServers, registryConfig,
                         engineOptions.stateDir, engineOptions.streamThreads, engineOptions.replicationFactor,
@@ -83,6 +95,7 @@ public final class LeadflowNode implements AutoCloseable {
             HttpServer http = new HttpServer(health, httpOptions.maxBodyBytes);
             if (engine != null) {
                 new LeadApi(engine.streams(), config, topics, advertised).mount(http);
+                new RosterApi(engine.streams(), config, rosterLog, Clock.systemUTC()).mount(http);
             }
             if (gatewayMode != Gateway.OFF) {
                 RawEventWriter writer = new RawEventWriter(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
@@ -149,7 +162,7 @@ public final class LeadflowNode implements AutoCloseable {
             try {
                 part.close();
             } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(LeadflowNode.class).warn("Error while stopping {}", part, e);
+                log.warn("Error while stopping {}", part, e);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.leadflow.engine;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.intake.IntakeTopology;
 import io.leadflow.lead.LeadTopology;
+import io.leadflow.routing.RoutingTopology;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -11,7 +12,7 @@ import org.apache.kafka.streams.TopologyConfig;
 import java.time.Duration;
 import java.util.Map;
 
-/** The whole engine as one Kafka Streams topology: intake, then the lead lifecycle. Tests call {@link #build}. */
+/** The whole engine as one Kafka Streams topology: intake, routing, the lead lifecycle. Tests call {@link #build}. */
 public final class EngineTopology {
     /** Vendors retry within hours, but CallTouch records and reconciliation pulls can be days late: remember a week. */
     public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofDays(7);
@@ -23,6 +24,7 @@ public final class EngineTopology {
     public static Topology build(Topics topics, LeadflowConfig config, Map<String, Object> streamsProperties) {
         Topology topology = new Topology(new TopologyConfig(new StreamsConfig(streamsProperties)));
         IntakeTopology.addTo(topology, topics, config, DEFAULT_DEDUPE_WINDOW);
+        RoutingTopology.addTo(topology, topics, config);
         LeadTopology.addTo(topology, topics, config);
         return topology;
     }

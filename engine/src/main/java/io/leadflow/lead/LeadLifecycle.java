@@ -4,6 +4,8 @@ import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.CloseOutcome;
 import io.leadflow.avro.CrmStageChange;
+import io.leadflow.avro.LeadAssigned;
+import io.leadflow.avro.LeadAssignment;
 import io.leadflow.avro.LeadCallbackFailed;
 import io.leadflow.avro.LeadClass;
 import io.leadflow.avro.LeadClosed;
@@ -36,6 +38,7 @@ import java.util.Optional;
  * recorded on the open lead; won or lost closes it (a won lead makes the contact's next lead a returning
  * one). The first response — an inbound call a manager answered, a manager's callback that connected, a
  * CRM move out of the first stage — is recorded once; callbacks that did not connect are recorded as failed.
+ * Owners come from the team routers ({@code io.leadflow.routing}) and are recorded as assignments.
  * Deterministic, so a replay of the same input yields the same events.
  */
 public final class LeadLifecycle {
@@ -92,6 +95,22 @@ public final class LeadLifecycle {
                         .setTalkSeconds(call.getTalkSeconds()).build()));
         return new Decision(events, LeadState.newBuilder(current).setSequence(sequence)
                 .setFailedCallbacks(current.getFailedCallbacks() + 1).build());
+    }
+
+    /**
+     * A team router's decision for the lead: recorded as the lead's owner (or its queue). A decision about a lead that
+     * has closed since, or about an earlier lead of the contact, changes nothing (the caller releases its slot).
+     */
+    public static Decision decide(LeadState current, LeadAssignment assignment) {
+        if (!isOpen(current) || !current.getLeadId().equals(assignment.getLeadId())) {
+            return new Decision(List.of(), current);
+        }
+        long sequence = current.getSequence() + 1;
+        LeadEvent assigned = envelope(current.getLeadId(), current, assignment.getCommandId(), assignment.getAt(), sequence,
+                LeadAssigned.newBuilder().setOwner(assignment.getOwner()).setTeam(assignment.getTeam()).setQueue(assignment.getQueue())
+                        .setRule(assignment.getRule()).setReason(assignment.getReason()).build());
+        return new Decision(List.of(assigned), LeadState.newBuilder(current).setSequence(sequence)
+                .setOwner(assignment.getOwner()).setTeam(assignment.getTeam()).build());
     }
 
     /** The lead's first response (later ones change nothing): what stops its SLA clock. */
@@ -200,6 +219,7 @@ public final class LeadLifecycle {
                 .setLine(input.line())
                 .setReturning(returning)
                 .setWonLeads(previous == null ? 0 : previous.getWonLeads())
+                .setPreviousOwner(previous == null ? null : previous.getOwner() != null ? previous.getOwner() : previous.getPreviousOwner())
                 .setRecentCalls(List.of())
                 .build();
     }

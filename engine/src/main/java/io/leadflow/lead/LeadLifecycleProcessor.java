@@ -4,46 +4,65 @@ import io.leadflow.avro.CallDirection;
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.CrmStageChange;
+import io.leadflow.avro.LeadAssignment;
+import io.leadflow.avro.LeadClosed;
+import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.LeadResponded;
 import io.leadflow.avro.LeadState;
+import io.leadflow.avro.ResponseEvidence;
+import io.leadflow.avro.RosterEntry;
+import io.leadflow.avro.RoutingCommand;
+import io.leadflow.avro.TeamKey;
 import io.leadflow.avro.Touch;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
+import io.leadflow.routing.Roster;
+import io.leadflow.routing.RosterStore;
+import io.leadflow.routing.RoutingPlan;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.ZoneId;
+
 
 /**
  * Applies {@link LeadLifecycle} per contact: reads the contact's lead from the state store, emits the lead
- * events and the new state. Its inputs — canonical calls, touches and CRM stage changes re-keyed by contact —
- * are all keyed by contact and partitioned alike, so all of one contact's inputs are handled in order by one task.
+ * events and the new state. Its inputs — canonical calls, touches, CRM stage changes re-keyed by contact and
+ * the team routers' assignments — are all keyed by contact and partitioned alike, so all of one contact's inputs
+ * are handled in order by one task. It asks the team routers ({@link RoutingPlan}) to place each new lead,
+ * to hand it to the manager who answered it, and to free an owner's slot when the lead closes or moves.
  */
-public final class LeadLifecycleProcessor implements Processor<ContactKey, Object, ContactKey, Object> {
+public final class LeadLifecycleProcessor implements Processor<ContactKey, Object, Object, Object> {
     private final LeadflowConfig config;
     private final String storeName;
     private final String indexStoreName;
     private final String eventsChild;
     private final String stateChild;
-    private ProcessorContext<ContactKey, Object> context;
+    private final String routingChild;
+    private ProcessorContext<Object, Object> context;
     private KeyValueStore<ContactKey, LeadState> leads;
     private KeyValueStore<String, ContactKey> leadIds;
+    private KeyValueStore<String, RosterEntry> roster;
 
     public LeadLifecycleProcessor(LeadflowConfig config, String storeName, String indexStoreName, String eventsChild,
-                                  String stateChild) {
+                                  String stateChild, String routingChild) {
         this.config = config;
         this.storeName = storeName;
         this.indexStoreName = indexStoreName;
         this.eventsChild = eventsChild;
         this.stateChild = stateChild;
+        this.routingChild = routingChild;
     }
 
     @Override
-    public void init(ProcessorContext<ContactKey, Object> context) {
+    public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.leads = context.getStateStore(storeName);
         this.leadIds = context.getStateStore(indexStoreName);
+        this.roster = context.getStateStore(RosterStore.NAME);
     }
 
     @Override
@@ -59,6 +78,8 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
             apply(input.key(), LeadLifecycle.decide(leads.get(input.key()), input, rules(input.tenant())));
         } else if (record.value() instanceof CrmStageChange change) {
             apply(record.key(), LeadLifecycle.decide(leads.get(record.key()), change));
+        } else if (record.value() instanceof LeadAssignment assignment) {
+            assign(record.key(), assignment);
         }
     }
 
@@ -66,20 +87,71 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         return config.tenant(tenant).map(TenantConfig::leads).orElseGet(TenantConfig.LeadsConfig::defaults);
     }
 
+    private void assign(ContactKey key, LeadAssignment assignment) {
+        LeadState before = leads.get(key);
+        LeadLifecycle.Decision decision = LeadLifecycle.decide(before, assignment);
+        if (decision.events().isEmpty()) {
+            if (assignment.getOwner() != null) { // the lead closed (or was replaced) meanwhile: give the slot back
+                route(RoutingPlan.release(assignment.getTenant(), assignment.getTeam(), assignment.getOwner(), assignment.getLeadId(),
+                        assignment.getContact(), "release:" + assignment.getCommandId(), assignment.getAt()));
+            }
+            return;
+        }
+        apply(key, decision);
+        if (before.getOwner() != null && !before.getOwner().equals(assignment.getOwner())) { // moved to someone else
+            route(RoutingPlan.release(before.getTenant(), before.getTeam(), before.getOwner(), before.getLeadId(), before.getContact(),
+                    decision.events().get(0).getEventId(), assignment.getAt()));
+        }
+    }
+
     private void apply(ContactKey key, LeadLifecycle.Decision decision) {
         if (decision.state() == null) {
             return;
         }
+        LeadState before = leads.get(key);
         leads.put(key, decision.state());
         for (LeadEvent event : decision.events()) {
             if (event.getSequence() == 1) {
                 leadIds.put(event.getLeadId(), key);
             }
             context.forward(new Record<>(key, event, event.getOccurredAt().toEpochMilli()), eventsChild);
+            routeAfter(event, before, decision);
         }
         if (!decision.events().isEmpty()) {
             long time = decision.events().get(decision.events().size() - 1).getOccurredAt().toEpochMilli();
             context.forward(new Record<>(key, decision.state(), time), stateChild);
         }
+    }
+
+    /** What the team routers must hear of an event: a new lead to place, an answer that hands it over, a slot to free. */
+    private void routeAfter(LeadEvent event, LeadState before, LeadLifecycle.Decision decision) {
+        LeadState lead = decision.state();
+        boolean sameLead = lead.getLeadId().equals(event.getLeadId());
+        if (event.getPayload() instanceof LeadCreated created) {
+            route(RoutingPlan.route(lead, created.getAnsweredBy(), event.getEventId(), roster(lead.getTenant()), event.getOccurredAt()));
+        } else if (event.getPayload() instanceof LeadResponded responded && sameLead && !openedBy(decision, lead.getLeadId())
+                && responded.getEvidence() == ResponseEvidence.INBOUND_ANSWERED) {
+            // answered after the lead was placed (e.g. the tracker reported the call first): the answerer takes it
+            RoutingPlan.answeredBy(lead, responded.getBy(), event.getEventId(), roster(lead.getTenant()), event.getOccurredAt())
+                    .ifPresent(this::route);
+        } else if (event.getPayload() instanceof LeadClosed && before != null && before.getLeadId().equals(event.getLeadId())
+                && before.getOwner() != null) {
+            route(RoutingPlan.release(before.getTenant(), before.getTeam(), before.getOwner(), before.getLeadId(), before.getContact(),
+                    event.getEventId(), event.getOccurredAt()));
+        }
+    }
+
+    private static boolean openedBy(LeadLifecycle.Decision decision, String leadId) {
+        return decision.events().stream().anyMatch(e -> e.getPayload() instanceof LeadCreated && e.getLeadId().equals(leadId));
+    }
+
+    private Roster roster(String tenant) {
+        ZoneId zone = config.tenant(tenant).map(TenantConfig::zone).orElse(ZoneId.of("UTC"));
+        return RosterStore.roster(roster, tenant, zone);
+    }
+
+    private void route(RoutingCommand command) {
+        context.forward(new Record<>(new TeamKey(command.getTenant(), command.getTeam()), command, command.getAt().toEpochMilli()),
+                routingChild);
     }
 }

@@ -7,8 +7,9 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The lead sub-topology: canonical calls, touches and (re-keyed by contact) CRM stage changes →
- * {@link LeadLifecycleProcessor} → lead events + lead state.
+ * The lead sub-topology: canonical calls, touches, (re-keyed by contact) CRM stage changes and the team
+ * routers' assignments → {@link LeadLifecycleProcessor} → lead events + lead state, and routing commands for
+ * the team routers.
  */
 public final class LeadTopology {
     public static final String CALLS_SOURCE = "lead-calls-source";
@@ -17,12 +18,14 @@ public final class LeadTopology {
     public static final String CRM_BY_CONTACT = "lead-crm-by-contact";
     public static final String CRM_BY_CONTACT_SINK = "lead-crm-by-contact-sink";
     public static final String CRM_BY_CONTACT_SOURCE = "lead-crm-by-contact-source";
+    public static final String ASSIGNMENTS_SOURCE = "lead-assignments-source";
     public static final String LIFECYCLE = "lead-lifecycle";
     public static final String STATE_STORE = "lead-state-store";
     /** Lead id → contact, beside the lead's state: answers "which contact is lead X" on the instance that holds X. */
     public static final String LEAD_ID_STORE = "lead-id-index-store";
     public static final String EVENTS_SINK = "lead-events-sink";
     public static final String STATE_SINK = "lead-state-sink";
+    public static final String ROUTING_SINK = "lead-routing-commands-sink";
 
     private LeadTopology() {
     }
@@ -44,13 +47,21 @@ public final class LeadTopology {
                 CRM_BY_CONTACT);
         topology.addSource(CRM_BY_CONTACT_SOURCE, byContact.keySerde().deserializer(), byContact.valueSerde().deserializer(), byContact.name());
 
-        topology.addProcessor(LIFECYCLE, () -> new LeadLifecycleProcessor(config, STATE_STORE, LEAD_ID_STORE, EVENTS_SINK, STATE_SINK),
-                CALLS_SOURCE, TOUCHES_SOURCE, CRM_BY_CONTACT_SOURCE);
+        // the team routers' decisions come back keyed by contact (RoutingTopology)
+        var assignments = topics.leadAssignments();
+        topology.addSource(ASSIGNMENTS_SOURCE, assignments.keySerde().deserializer(), assignments.valueSerde().deserializer(),
+                assignments.name());
+
+        topology.addProcessor(LIFECYCLE,
+                () -> new LeadLifecycleProcessor(config, STATE_STORE, LEAD_ID_STORE, EVENTS_SINK, STATE_SINK, ROUTING_SINK),
+                CALLS_SOURCE, TOUCHES_SOURCE, CRM_BY_CONTACT_SOURCE, ASSIGNMENTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(LEAD_ID_STORE), Serdes.String(), state.keySerde()), LIFECYCLE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STATE_STORE), state.keySerde(), state.valueSerde()), LIFECYCLE);
         topology.addSink(EVENTS_SINK, events.name(), events.keySerde().serializer(), events.valueSerde().serializer(), LIFECYCLE);
         topology.addSink(STATE_SINK, state.name(), state.keySerde().serializer(), state.valueSerde().serializer(), LIFECYCLE);
+        var commands = topics.routingCommands();
+        topology.addSink(ROUTING_SINK, commands.name(), commands.keySerde().serializer(), commands.valueSerde().serializer(), LIFECYCLE);
     }
 }

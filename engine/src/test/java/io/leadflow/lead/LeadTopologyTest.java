@@ -8,6 +8,7 @@ import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.CrmEntityType;
 import io.leadflow.avro.CrmKey;
 import io.leadflow.avro.CrmStageChange;
+import io.leadflow.avro.LeadAssigned;
 import io.leadflow.avro.LeadClass;
 import io.leadflow.avro.LeadClosed;
 import io.leadflow.avro.LeadCreated;
@@ -40,19 +41,25 @@ class LeadTopologyTest {
 
     @Test
     void aCallReportedByTheTrackerAndThePbxIsOneTouchOfOneLeadAndAFormOfAnotherContactIsItsOwnLead() {
-        // Given a call tracker's report, the PBX's report of the same call, a later call, a form of someone else
+        // Given a call tracker's report, the PBX's report of the same call (answered on 101), a later call, a form
+        // of someone else — on a Monday morning, when ivanova and duty are on shift and petrov is not
         List<LeadEvent> events = run(stateDir.resolve("a"));
 
-        // Then: created (from the tracker), corrected (by the PBX), touched (later call); and a form lead
-        assertThat(events).extracting(e -> e.getPayload().getClass().getSimpleName() + ":" + e.getCauseId()).containsExactly(
-                "LeadCreated:calltouch:call:1",
-                "LeadTouched:mango:summary:A",
-                "LeadResponded:mango:summary:A",
-                "LeadTouched:mango:summary:B",
-                "LeadCreated:calltouch:request:7");
-        assertThat(((LeadTouched) events.get(1).getPayload()).getCorrection()).isTrue();
-        assertThat(((LeadTouched) events.get(3).getPayload()).getCorrection()).isFalse();
-        assertThat(((LeadCreated) events.get(4).getPayload()).getLeadClass()).isEqualTo(LeadClass.FORM);
+        // Then: created by the tracker's report and placed by rotation; the PBX's report is a correction, and the
+        // manager who answered takes the lead; the later call touches it; the form is a lead of its own
+        assertThat(events).extracting(e -> e.getPayload().getClass().getSimpleName() + ":" + e.getContact()).containsExactly(
+                "LeadCreated:+79161234567", "LeadAssigned:+79161234567",
+                "LeadTouched:+79161234567", "LeadResponded:+79161234567", "LeadAssigned:+79161234567",
+                "LeadTouched:+79161234567",
+                "LeadCreated:+79169999999", "LeadAssigned:+79169999999");
+        assertThat(events.get(0).getCauseId()).isEqualTo("calltouch:call:1");
+        assertThat(assigned(events.get(1))).isEqualTo("duty:round-robin");
+        assertThat(((LeadTouched) events.get(2).getPayload()).getCorrection()).isTrue();
+        assertThat(assigned(events.get(4))).isEqualTo("ivanova:answered-by");
+        assertThat(((LeadTouched) events.get(5).getPayload()).getCorrection()).isFalse();
+        assertThat(((LeadCreated) events.get(6).getPayload()).getLeadClass()).isEqualTo(LeadClass.FORM);
+        // duty's rotation turn was used; the owner-routed answer did not move the rotation on
+        assertThat(assigned(events.get(7))).isEqualTo("ivanova:round-robin");
     }
 
     @Test
@@ -69,9 +76,9 @@ class LeadTopologyTest {
 
             List<LeadEvent> events = engine.output(engine.topics().leadEvents()).readValuesToList();
 
-            assertThat(events).extracting(e -> e.getPayload().getClass().getSimpleName()).containsExactly("LeadCreated", "LeadResponded", "LeadClosed");
-            assertThat(((LeadClosed) events.get(2).getPayload()).getOutcome()).isEqualTo(CloseOutcome.WON);
-            assertThat(events.get(2).getCauseId()).isEqualTo("bitrix24:deal:4711:C1:WON");
+            assertThat(events).extracting(e -> e.getPayload().getClass().getSimpleName()).containsExactly("LeadCreated", "LeadResponded", "LeadAssigned", "LeadClosed");
+            assertThat(((LeadClosed) events.get(3).getPayload()).getOutcome()).isEqualTo(CloseOutcome.WON);
+            assertThat(events.get(3).getCauseId()).isEqualTo("bitrix24:deal:4711:C1:WON");
         }
     }
 
@@ -85,9 +92,10 @@ class LeadTopologyTest {
             calls.pipeInput(caller, callback("mango:summary:O2", CallStatus.ANSWERED, 120, T0.plusSeconds(1_200)), T0.plusSeconds(1_200));
 
             assertThat(engine.output(engine.topics().leadEvents()).readValuesToList())
+                    .filteredOn(e -> !(e.getPayload() instanceof LeadAssigned))
                     .extracting(e -> e.getPayload().getClass().getSimpleName() + ":" + e.getCauseId())
                     .containsExactly("LeadCreated:mango:summary:A", "LeadCallbackFailed:mango:summary:O1", "LeadResponded:mango:summary:O2");
-            LeadState state = engine.output(engine.topics().leadState()).readValuesToList().get(2);
+            LeadState state = engine.output(engine.topics().leadState()).readValuesToList().get(3);
             assertThat(state.getFailedCallbacks()).isEqualTo(1);
             assertThat(state.getRespondedAt()).isEqualTo(T0.plusSeconds(1_200));
         }
@@ -116,6 +124,11 @@ class LeadTopologyTest {
         return CallEvent.newBuilder().setEventId(id).setTenant("demo").setVendor(Vendor.MANGO).setCallId(id)
                 .setContact("+79161234567").setLine(LINE).setDirection(CallDirection.INBOUND).setStatus(CallStatus.ANSWERED)
                 .setExtension("101").setStartedAt(at).build();
+    }
+
+    private static String assigned(LeadEvent event) {
+        LeadAssigned assigned = (LeadAssigned) event.getPayload();
+        return assigned.getOwner() + ":" + assigned.getRule();
     }
 
     private static CallEvent callback(String id, CallStatus status, int talkSeconds, Instant at) {

@@ -1,9 +1,12 @@
 package io.leadflow.testing;
 
+import io.leadflow.avro.RosterEntry;
+import io.leadflow.avro.RosterKey;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.engine.EngineSettings;
 import io.leadflow.engine.EngineTopology;
 import io.leadflow.registry.client.SchemaRegistryClients;
+import io.leadflow.routing.RosterEntries;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.streams.TestInputTopic;
@@ -11,10 +14,14 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 
-/** The whole engine topology in a {@link TopologyTestDriver}, with the production settings and an in-memory registry. */
+/**
+ * The whole engine topology in a {@link TopologyTestDriver}, with the production settings, an in-memory registry
+ * and the configuration's roster.
+ */
 public final class EngineDriver implements AutoCloseable {
     private final String scope;
     private final Topics topics;
@@ -28,6 +35,10 @@ public final class EngineDriver implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(settings.streamsProperties());
         driver = new TopologyTestDriver(EngineTopology.build(topics, config, settings.streamsProperties()), props);
+        // as the engine does at start-up: the configured roster is on its topic before the first lead
+        TestInputTopic<RosterKey, RosterEntry> roster = input(topics.roster());
+        config.tenants().forEach((tenant, tenantConfig) ->
+                RosterEntries.of(tenant, tenantConfig, Instant.EPOCH).forEach(e -> roster.pipeInput(RosterEntries.key(e), e, Instant.EPOCH)));
     }
 
     public Topics topics() {

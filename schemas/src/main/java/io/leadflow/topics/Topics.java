@@ -1,20 +1,27 @@
 package io.leadflow.topics;
 
+import io.leadflow.avro.Alert;
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.ConnectorCursor;
 import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.CrmKey;
 import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.DeadLetter;
+import io.leadflow.avro.LeadAssignment;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.LeadState;
 import io.leadflow.avro.RawEnvelope;
 import io.leadflow.avro.RawKey;
+import io.leadflow.avro.RosterEntry;
+import io.leadflow.avro.RosterKey;
+import io.leadflow.avro.RoutingCommand;
+import io.leadflow.avro.TeamKey;
 import io.leadflow.avro.Touch;
 import io.leadflow.avro.Vendor;
 import io.leadflow.registry.client.SchemaRegistryClient;
 import io.leadflow.registry.serde.SpecificAvroSerde;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -36,11 +43,16 @@ public final class Topics {
     public static final String LEAD_STATE = PREFIX + "lead-state";
     public static final String DEAD_LETTER = PREFIX + "dead-letter";
     public static final String CONNECTOR_CURSORS = PREFIX + "connector-cursors";
+    public static final String ROSTER = PREFIX + "roster";
+    public static final String ROUTING_COMMANDS = PREFIX + "routing-commands";
+    public static final String LEAD_ASSIGNMENTS = PREFIX + "lead-assignments";
+    public static final String ALERTS = PREFIX + "alerts";
 
     /** Raw vendor requests are the source of truth for re-parsing: keep them long. */
     private static final long RAW_RETENTION_MS = Duration.ofDays(90).toMillis();
     private static final long DEAD_LETTER_RETENTION_MS = Duration.ofDays(30).toMillis();
     private static final long FOREVER = -1;
+    private static final long ALERT_RETENTION_MS = Duration.ofDays(90).toMillis();
     /** Re-keyed copies the engine reads right away: a week covers any outage. */
     private static final long REPARTITION_RETENTION_MS = Duration.ofDays(7).toMillis();
 
@@ -53,12 +65,20 @@ public final class Topics {
     private final Topic<ContactKey, LeadState> leadState;
     private final Topic<RawKey, DeadLetter> deadLetter;
     private final Topic<RawKey, ConnectorCursor> connectorCursors;
+    private final Topic<RosterKey, RosterEntry> roster;
+    private final Topic<TeamKey, RoutingCommand> routingCommands;
+    private final Topic<ContactKey, LeadAssignment> leadAssignments;
+    private final Topic<ContactKey, Alert> alerts;
+    private final SchemaRegistryClient registry;
+    private final Map<String, ?> serdeConfig;
 
     /**
      * @param registry     the schema registry all serdes share (one client, one cache)
      * @param serdeConfig  serde settings such as {@code auto.register.schemas} and subject name strategies
      */
     public Topics(SchemaRegistryClient registry, Map<String, ?> serdeConfig) {
+        this.registry = registry;
+        this.serdeConfig = serdeConfig;
         for (Vendor vendor : Vendor.values()) {
             if (vendor != Vendor.UNKNOWN && vendor != Vendor.LEADFLOW) {
                 raw.put(vendor, topic(rawTopicName(vendor), RawKey.class, RawEnvelope.class, registry, serdeConfig, false, RAW_RETENTION_MS));
@@ -73,6 +93,11 @@ public final class Topics {
         leadState = topic(LEAD_STATE, ContactKey.class, LeadState.class, registry, serdeConfig, true, FOREVER);
         deadLetter = topic(DEAD_LETTER, RawKey.class, DeadLetter.class, registry, serdeConfig, false, DEAD_LETTER_RETENTION_MS);
         connectorCursors = topic(CONNECTOR_CURSORS, RawKey.class, ConnectorCursor.class, registry, serdeConfig, true, FOREVER);
+        roster = topic(ROSTER, RosterKey.class, RosterEntry.class, registry, serdeConfig, true, FOREVER);
+        routingCommands = topic(ROUTING_COMMANDS, TeamKey.class, RoutingCommand.class, registry, serdeConfig, false, REPARTITION_RETENTION_MS);
+        leadAssignments = topic(LEAD_ASSIGNMENTS, ContactKey.class, LeadAssignment.class, registry, serdeConfig, false,
+                REPARTITION_RETENTION_MS);
+        alerts = topic(ALERTS, ContactKey.class, Alert.class, registry, serdeConfig, false, ALERT_RETENTION_MS);
     }
 
     public static String rawTopicName(Vendor vendor) {
@@ -98,7 +123,6 @@ public final class Topics {
         return touches;
     }
 
-    /** The lead event log, keyed by tenant + contact. */
     /** CRM deals and leads moving between stages, keyed by the CRM entity. */
     public Topic<CrmKey, CrmStageChange> crmStageChanges() {
         return crmStageChanges;
@@ -109,6 +133,7 @@ public final class Topics {
         return crmChangesByContact;
     }
 
+    /** The lead event log, keyed by tenant + contact. */
     public Topic<ContactKey, LeadEvent> leadEvents() {
         return leadEvents;
     }
@@ -128,9 +153,37 @@ public final class Topics {
         return connectorCursors;
     }
 
+    /** Managers, teams and lines of every tenant (compacted): each record is one change of one of them. */
+    public Topic<RosterKey, RosterEntry> roster() {
+        return roster;
+    }
+
+    /** What leads ask of their team's router, re-keyed by team so one task owns a team's rotation and counts. */
+    public Topic<TeamKey, RoutingCommand> routingCommands() {
+        return routingCommands;
+    }
+
+    /** The routers' decisions, re-keyed by contact so they reach the lead. */
+    public Topic<ContactKey, LeadAssignment> leadAssignments() {
+        return leadAssignments;
+    }
+
+    /** What people must hear about: unassigned leads, and (with SLAs) warnings and breaches. */
+    public Topic<ContactKey, Alert> alerts() {
+        return alerts;
+    }
+
+    /** A serde for the values of a state store (registered under its changelog topic's subject). */
+    public <T extends SpecificRecord> Serde<T> storeValueSerde(Class<T> type) {
+        SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, registry);
+        serde.configure(serdeConfig, false);
+        return serde;
+    }
+
     /** Every topic leadflow owns, for provisioning. */
     public List<Topic<?, ?>> all() {
-        return Stream.concat(raw.values().stream(), Stream.of(calls, touches, crmStageChanges, crmChangesByContact, leadEvents, leadState, deadLetter, connectorCursors))
+        return Stream.concat(raw.values().stream(), Stream.of(calls, touches, crmStageChanges, crmChangesByContact,
+                        leadEvents, leadState, deadLetter, connectorCursors, roster, routingCommands, leadAssignments, alerts))
                 .<Topic<?, ?>>map(t -> t)
                 .toList();
     }
