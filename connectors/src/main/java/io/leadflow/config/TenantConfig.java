@@ -151,10 +151,33 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
      *
      * @param restUrl the portal's inbound webhook, e.g. {@code https://acme.bitrix24.ru/rest/1/abc123/}, used to
      *                fetch the deal or lead an event names; without it events are stored but not enriched
+     * @param leads   optional: put leadflow's leads and their calls into the portal (needs {@code restUrl})
      */
-    public record Bitrix24Config(String applicationToken, String restUrl) {
+    public record Bitrix24Config(String applicationToken, String restUrl, Bitrix24Leads leads) {
         public Bitrix24Config {
             required(applicationToken, "bitrix24.applicationToken");
+            if (leads != null && restUrl == null) {
+                throw new IllegalArgumentException("bitrix24.leads needs bitrix24.restUrl to reach the portal");
+            }
+        }
+
+        /** Events and enrichment only. */
+        public Bitrix24Config(String applicationToken, String restUrl) {
+            this(applicationToken, restUrl, null);
+        }
+    }
+
+    /**
+     * The Bitrix24 lead sink.
+     *
+     * @param defaultUserId the portal user who owns leads and calls whose manager has no {@code crm.bitrix24} id in
+     *                      the roster (default 1, the portal's first administrator)
+     * @param sourceId      {@code SOURCE_ID} of leads from calls (default {@code CALL}); forms get {@code WEB}
+     */
+    public record Bitrix24Leads(String defaultUserId, String sourceId) {
+        public Bitrix24Leads {
+            defaultUserId = defaultUserId == null ? "1" : defaultUserId;
+            sourceId = sourceId == null ? "CALL" : sourceId;
         }
     }
 

@@ -4,6 +4,7 @@ import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.gateway.RawEventWriter;
 import io.leadflow.connectors.VendorWebhooks;
 import io.leadflow.connectors.bitrix24.Bitrix24Enricher;
+import io.leadflow.connectors.bitrix24.Bitrix24LeadSink;
 import io.leadflow.connectors.calltouch.CallTouchPollers;
 import io.leadflow.connectors.gateway.WebhookGateway;
 import io.leadflow.avro.Vendor;
@@ -115,6 +116,11 @@ public final class LeadflowNode implements AutoCloseable {
                 if (enricher != null) {
                     started.add(0, enricher);
                     health.add("bitrix24Enricher", enricher::health);
+                }
+                Bitrix24LeadSink leadSink = Bitrix24LeadSink.startIfConfigured(config, topics, bootstrapServers, Bitrix24Enricher::defaultApi);
+                if (leadSink != null) {
+                    started.add(0, leadSink);
+                    health.add("bitrix24LeadSink", leadSink::health);
                 }
             }
             started.add(0, http); // closed first: stop taking requests before anything they need stops

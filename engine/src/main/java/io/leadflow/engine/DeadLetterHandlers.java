@@ -8,9 +8,11 @@ import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,34 @@ public final class DeadLetterHandlers {
         @Override
         public Response handleError(ErrorHandlerContext ctx, ConsumerRecord<byte[], byte[]> record, Exception error) {
             return Response.resume(letter(dlq, ctx, "deserialize", error));
+        }
+    }
+
+    /**
+     * Kafka refused one output record for good (a timestamp outside the broker's bounds, a record too large) or it
+     * could not be serialized: the input record goes to the dead-letter topic and the rest flows on. Errors worth
+     * retrying are retried; the producer's own transactional errors never reach this handler.
+     */
+    public static final class Production implements ProductionExceptionHandler {
+        private Topic<RawKey, DeadLetter> dlq;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            dlq = deadLetterTopic(configs);
+        }
+
+        @Override
+        public Response handleError(ErrorHandlerContext ctx, ProducerRecord<byte[], byte[]> record, Exception error) {
+            if (error instanceof RetriableException) {
+                return Response.retry();
+            }
+            return Response.resume(letter(dlq, ctx, "produce to " + record.topic(), error));
+        }
+
+        @Override
+        public Response handleSerializationError(ErrorHandlerContext ctx, ProducerRecord record, Exception error,
+                                                 SerializationExceptionOrigin origin) {
+            return Response.resume(letter(dlq, ctx, "serialize for " + record.topic(), error));
         }
     }
 

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -31,6 +32,8 @@ import java.util.Map;
  * parsed go to the dead-letter topic with the reason and the vendor's body, and processing goes on.
  */
 public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, Object> {
+    /** How far a vendor's clock may run ahead of ours; beyond it the event's time cannot be trusted. */
+    static final Duration MAX_AHEAD_OF_ARRIVAL = Duration.ofMinutes(15);
     private static final Logger log = LoggerFactory.getLogger(Normalizer.class);
     public static final String STAGE = "intake-normalize";
     /** How often, in stream time, remembered event ids are expired, and how many at most per run. */
@@ -133,7 +136,15 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
         if (parser == null) {
             throw new UnparseableEvent("no parser for vendor " + envelope.getVendor());
         }
-        return parser.parse(envelope, tenant);
+        Parsed parsed = parser.parse(envelope, tenant);
+        // an event "from the future" is a clock or time-zone misconfiguration; Kafka would refuse it anyway
+        Instant limit = envelope.getReceivedAt().plus(MAX_AHEAD_OF_ARRIVAL);
+        parsed.latestEventTime().filter(t -> t.isAfter(limit)).ifPresent(t -> {
+            throw new UnparseableEvent("event time " + t + " is " + Duration.between(envelope.getReceivedAt(), t).toMinutes()
+                    + " min after the request arrived (" + envelope.getReceivedAt() + "): check the tenant's timeZone"
+                    + " (and mango.timeOffsetSeconds)");
+        });
+        return parsed;
     }
 
     private void deadLetter(Record<RawKey, RawEnvelope> record, RawEnvelope envelope, UnparseableEvent error) {

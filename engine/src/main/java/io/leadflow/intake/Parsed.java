@@ -4,7 +4,10 @@ import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.Touch;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The canonical events one raw envelope yields: call outcomes, marketing touches, CRM stage changes.
@@ -32,6 +35,12 @@ public record Parsed(List<CallEvent> calls, List<Touch> touches, List<CrmStageCh
 
     public static Parsed of(List<CrmStageChange> stageChanges) {
         return new Parsed(List.of(), List.of(), stageChanges, List.of());
+    }
+
+    /** The latest event time among what was parsed. */
+    public Optional<Instant> latestEventTime() {
+        return Stream.of(calls.stream().map(CallEvent::getStartedAt), touches.stream().map(Touch::getOccurredAt),
+                stageChanges.stream().map(CrmStageChange::getOccurredAt)).flatMap(s -> s).max(Instant::compareTo);
     }
 
     public Parsed superseding(List<String> dedupeKeys) {

@@ -99,16 +99,19 @@ public final class LeadLifecycle {
 
     /**
      * A team router's decision for the lead: recorded as the lead's owner (or its queue). A decision about a lead that
-     * has closed since, or about an earlier lead of the contact, changes nothing (the caller releases its slot).
+     * has closed since, about an earlier lead of the contact, or naming the owner it already has changes nothing (the
+     * caller releases the slot it took).
      */
     public static Decision decide(LeadState current, LeadAssignment assignment) {
-        if (!isOpen(current) || !current.getLeadId().equals(assignment.getLeadId())) {
+        boolean sameOwner = isOpen(current) && assignment.getOwner() != null && assignment.getOwner().equals(current.getOwner())
+                && assignment.getTeam().equals(current.getTeam());
+        if (!isOpen(current) || !current.getLeadId().equals(assignment.getLeadId()) || sameOwner) {
             return new Decision(List.of(), current);
         }
         long sequence = current.getSequence() + 1;
         LeadEvent assigned = envelope(current.getLeadId(), current, assignment.getCommandId(), assignment.getAt(), sequence,
                 LeadAssigned.newBuilder().setOwner(assignment.getOwner()).setTeam(assignment.getTeam()).setQueue(assignment.getQueue())
-                        .setRule(assignment.getRule()).setReason(assignment.getReason()).build());
+                        .setRule(assignment.getRule()).setReason(assignment.getReason()).setCrmUsers(assignment.getCrmUsers()).build());
         return new Decision(List.of(assigned), LeadState.newBuilder(current).setSequence(sequence)
                 .setOwner(assignment.getOwner()).setTeam(assignment.getTeam()).build());
     }
@@ -204,6 +207,8 @@ public final class LeadLifecycle {
                 .setLine(input.line())
                 .setAnsweredBy(input.answeredBy())
                 .setReturning(returning)
+                .setTalkSeconds(input.talkSeconds())
+                .setMarketing(input.marketing())
                 .build()));
         return LeadState.newBuilder()
                 .setLeadId(leadId)
@@ -269,6 +274,9 @@ public final class LeadLifecycle {
                 .setLine(input.line())
                 .setMissed(Boolean.TRUE.equals(input.missed()))
                 .setCorrection(correction)
+                .setAnsweredBy(input.answeredBy())
+                .setTalkSeconds(input.talkSeconds())
+                .setMarketing(input.marketing())
                 .build();
     }
 

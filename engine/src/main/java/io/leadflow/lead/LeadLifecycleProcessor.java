@@ -91,7 +91,8 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         LeadState before = leads.get(key);
         LeadLifecycle.Decision decision = LeadLifecycle.decide(before, assignment);
         if (decision.events().isEmpty()) {
-            if (assignment.getOwner() != null) { // the lead closed (or was replaced) meanwhile: give the slot back
+            // the lead closed (or was replaced) meanwhile, or its owner already has it: give the slot back
+            if (assignment.getOwner() != null) {
                 route(RoutingPlan.release(assignment.getTenant(), assignment.getTeam(), assignment.getOwner(), assignment.getLeadId(),
                         assignment.getContact(), "release:" + assignment.getCommandId(), assignment.getAt()));
             }
@@ -100,7 +101,7 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         apply(key, decision);
         if (before.getOwner() != null && !before.getOwner().equals(assignment.getOwner())) { // moved to someone else
             route(RoutingPlan.release(before.getTenant(), before.getTeam(), before.getOwner(), before.getLeadId(), before.getContact(),
-                    decision.events().get(0).getEventId(), assignment.getAt()));
+                    assignment.getCommandId() + "/release-previous", assignment.getAt()));
         }
     }
 
@@ -128,17 +129,26 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         LeadState lead = decision.state();
         boolean sameLead = lead.getLeadId().equals(event.getLeadId());
         if (event.getPayload() instanceof LeadCreated created) {
-            route(RoutingPlan.route(lead, created.getAnsweredBy(), event.getEventId(), roster(lead.getTenant()), event.getOccurredAt()));
+            route(RoutingPlan.route(lead, created.getAnsweredBy(), commandId(event, "route"), roster(lead.getTenant()),
+                    event.getOccurredAt()));
         } else if (event.getPayload() instanceof LeadResponded responded && sameLead && !openedBy(decision, lead.getLeadId())
                 && responded.getEvidence() == ResponseEvidence.INBOUND_ANSWERED) {
             // answered after the lead was placed (e.g. the tracker reported the call first): the answerer takes it
-            RoutingPlan.answeredBy(lead, responded.getBy(), event.getEventId(), roster(lead.getTenant()), event.getOccurredAt())
+            RoutingPlan.answeredBy(lead, responded.getBy(), commandId(event, "answered"), roster(lead.getTenant()), event.getOccurredAt())
                     .ifPresent(this::route);
         } else if (event.getPayload() instanceof LeadClosed && before != null && before.getLeadId().equals(event.getLeadId())
                 && before.getOwner() != null) {
             route(RoutingPlan.release(before.getTenant(), before.getTeam(), before.getOwner(), before.getLeadId(), before.getContact(),
-                    event.getEventId(), event.getOccurredAt()));
+                    commandId(event, "release-closed"), event.getOccurredAt()));
         }
+    }
+
+    /**
+     * Named after the lead and the input behind the event, not the event's sequence number: when an assignment comes
+     * back relative to the lead's next touch depends on timing, and a replay must still send the same commands.
+     */
+    private static String commandId(LeadEvent event, String what) {
+        return event.getLeadId() + "/" + event.getCauseId() + "/" + what;
     }
 
     private static boolean openedBy(LeadLifecycle.Decision decision, String leadId) {

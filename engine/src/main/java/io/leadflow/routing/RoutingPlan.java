@@ -50,11 +50,12 @@ public final class RoutingPlan {
                         commandId, at));
     }
 
-    /** A manager answered a call of an open lead they do not own yet: they take it. */
+    /**
+     * A manager answered a call of an open lead after it was placed: they take it. Sent whoever owns the lead now —
+     * the owner may still be on its way back from the router — and dropped by the lead if it names the owner it has.
+     */
     public static Optional<RoutingCommand> answeredBy(LeadState lead, String extension, String commandId, Roster roster, Instant at) {
-        return roster.managerWithExtension(extension)
-                .filter(manager -> !manager.equals(lead.getOwner()))
-                .map(manager -> toAnswerer(lead, manager, extension, commandId, roster, at));
+        return roster.managerWithExtension(extension).map(manager -> toAnswerer(lead, manager, extension, commandId, roster, at));
     }
 
     /** Frees an owner's slot on their team: their lead closed or moved to someone else. */

@@ -45,7 +45,7 @@ public final class TeamRouter {
         if (command.getOwner() != null) { // decided by an owner rule: keep it, count it, leave the rotation alone
             open.merge(command.getOwner(), 1, Integer::sum);
             return new Outcome(TeamLoad.newBuilder(load).setOpenLeads(open).build(),
-                    assignment(command, command.getOwner(), null, command.getRule(), command.getReason()), null);
+                    assignment(command, command.getOwner(), null, command.getRule(), command.getReason(), roster), null);
         }
         Optional<Team> team = roster.team(command.getTeam());
         if (team.isEmpty()) {
@@ -83,9 +83,10 @@ public final class TeamRouter {
         };
         open.merge(pick, 1, Integer::sum);
         String rule = team.get().getStrategy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        int held = open.get(pick) - 1;
         String reason = command.getReason() + "; " + rule + " in team " + command.getTeam() + " → " + pick
-                + " (" + (open.get(pick) - 1) + " open leads)" + skipped;
-        return new Outcome(new TeamLoad(open, pick, credits), assignment(command, pick, null, rule, reason), null);
+                + " (" + held + (held == 1 ? " open lead)" : " open leads)") + skipped;
+        return new Outcome(new TeamLoad(open, pick, credits), assignment(command, pick, null, rule, reason, roster), null);
     }
 
     /** Rotation order: the managers after the last one picked, then from the start again. */
@@ -111,11 +112,13 @@ public final class TeamRouter {
         Alert alert = Alert.newBuilder().setAlertId("unassigned:" + command.getCommandId()).setTenant(command.getTenant())
                 .setKind(AlertKind.LEAD_UNASSIGNED).setSeverity(severity).setLeadId(command.getLeadId()).setTeam(command.getTeam())
                 .setMessage("Lead " + command.getLeadId() + " has no owner: " + reason).setAt(command.getAt()).build();
-        return new Outcome(load, assignment(command, null, queue, "fallback-queue", reason), alert);
+        return new Outcome(load, assignment(command, null, queue, "fallback-queue", reason, null), alert);
     }
 
-    private static LeadAssignment assignment(RoutingCommand command, String owner, String queue, String rule, String reason) {
-        return LeadAssignment.newBuilder().setCommandId(command.getCommandId()).setTenant(command.getTenant())
+    private static LeadAssignment assignment(RoutingCommand command, String owner, String queue, String rule, String reason,
+                                             Roster roster) {
+        Map<String, String> crmUsers = owner == null ? Map.of() : roster.manager(owner).map(Manager::getCrmUsers).orElse(Map.of());
+        return LeadAssignment.newBuilder().setCrmUsers(crmUsers).setCommandId(command.getCommandId()).setTenant(command.getTenant())
                 .setContact(command.getContact()).setLeadId(command.getLeadId()).setTeam(command.getTeam()).setOwner(owner)
                 .setQueue(queue).setRule(rule).setReason(reason).setAt(command.getAt()).build();
     }

@@ -3,6 +3,8 @@ package io.leadflow.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.LeadAssigned;
+import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.client.VendorRequests;
@@ -96,9 +98,14 @@ class LeadQueriesIT {
             assertThat(mango.mango("summary", json).send(HTTP, gateway, Duration.ofSeconds(15)).statusCode()).isEqualTo(200);
         }
         Topics topics = new Topics(SchemaRegistryClients.fromConfig(REGISTRY), REGISTRY);
-        List<ConsumerRecord<ContactKey, LeadEvent>> created = KAFKA.readCommitted(topics.leadEvents().name(),
-                topics.leadEvents().keySerde().deserializer(), topics.leadEvents().valueSerde().deserializer(), CALLERS, Duration.ofSeconds(60));
+        // each lead is created, then placed by the routers (at 03:53 Moscow time only the demo roster's duty manager works)
+        List<ConsumerRecord<ContactKey, LeadEvent>> events = KafkaTestBroker.readCommittedUntil(KAFKA.bootstrapServers(),
+                topics.leadEvents().name(), topics.leadEvents().keySerde().deserializer(), topics.leadEvents().valueSerde().deserializer(),
+                records -> records.stream().filter(r -> r.value().getPayload() instanceof LeadAssigned).count() >= CALLERS,
+                Duration.ofSeconds(60), Duration.ofSeconds(1));
+        List<ConsumerRecord<ContactKey, LeadEvent>> created = events.stream().filter(r -> r.value().getPayload() instanceof LeadCreated).toList();
         assertThat(created).hasSize(CALLERS);
+        assertThat(events).hasSize(2 * CALLERS);
 
         // Then both instances answer for every caller, by phone (written as a person would) and by lead id
         for (LeadflowNode node : nodes) {
@@ -107,6 +114,7 @@ class LeadQueriesIT {
                 JsonNode byPhone = ok(node, "/api/leads?tenant=demo&phone=8" + contact.substring(2));
                 assertThat(byPhone.get("contact").asText()).isEqualTo(contact);
                 assertThat(byPhone.get("status").asText()).isEqualTo("OPEN");
+                assertThat(byPhone.get("owner").asText()).isEqualTo("duty");
                 JsonNode byId = ok(node, "/api/leads/" + event.value().getLeadId());
                 assertThat(byId.get("leadId").asText()).isEqualTo(event.value().getLeadId());
             }

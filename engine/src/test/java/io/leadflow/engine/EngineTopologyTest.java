@@ -116,8 +116,8 @@ class EngineTopologyTest {
     @Test
     void laterCallsOfTheSameContactTouchTheOpenLeadWhateverTheNumberFormat() {
         pipe("entry-1", MangoRequests.summaryJson("entry-1", "79161234567", true, T0));
-        pipe("entry-2", MangoRequests.summaryJson("entry-2", "89161234567", false, T0 + 3600));
-        pipe("entry-3", MangoRequests.summaryJson("entry-3", "+7 (916) 123-45-67", true, T0 + 7200));
+        pipeAt("entry-2", MangoRequests.summaryJson("entry-2", "89161234567", false, T0 + 3600), Instant.ofEpochSecond(T0 + 3700));
+        pipeAt("entry-3", MangoRequests.summaryJson("entry-3", "+7 (916) 123-45-67", true, T0 + 7200), Instant.ofEpochSecond(T0 + 7300));
 
         var events = leadEvents.readKeyValuesToList();
         assertThat(events).extracting(kv -> kv.key).containsOnly(CALLER);
@@ -163,6 +163,16 @@ class EngineTopologyTest {
         assertThat(letter.getSourceTopic()).isEqualTo("leadflow.raw.mango");
         assertThat(StandardCharsets.UTF_8.decode(letter.getValue()).toString()).isEqualTo(broken);
         assertThat(createdLeads()).hasSize(1);
+    }
+
+    @Test
+    void anEventTimedFarAheadOfItsArrivalIsDeadLetteredAsAClockOrTimeZoneMistake() {
+        // a Mango account whose epoch fields arrive three hours ahead (its "UTC+3" taken literally)
+        pipeAt("entry-1", MangoRequests.summaryJson("entry-1", "79161234567", false, T0 + 3 * 3600), Instant.ofEpochSecond(T0));
+        pipeAt("entry-2", MangoRequests.summaryJson("entry-2", "79161234567", false, T0 + 600), Instant.ofEpochSecond(T0)); // 10 min: tolerated
+
+        assertThat(deadLetters.readValue().getReason()).contains("180 min after the request arrived", "timeZone");
+        assertThat(calls.readValuesToList()).extracting(CallEvent::getCallId).containsExactly("entry-2");
     }
 
     @Test

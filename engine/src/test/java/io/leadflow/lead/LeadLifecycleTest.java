@@ -6,6 +6,8 @@ import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.CloseOutcome;
 import io.leadflow.avro.CrmEntityType;
 import io.leadflow.avro.CrmStageChange;
+import io.leadflow.avro.LeadAssigned;
+import io.leadflow.avro.LeadAssignment;
 import io.leadflow.avro.LeadCallbackFailed;
 import io.leadflow.avro.LeadClass;
 import io.leadflow.avro.LeadClosed;
@@ -248,6 +250,24 @@ class LeadLifecycleTest {
         LeadResponded response = (LeadResponded) movedOn.events().get(1).getPayload();
         assertThat(response.getEvidence()).isEqualTo(ResponseEvidence.CRM_STAGE_MOVED);
         assertThat(response.getResponseMillis()).isEqualTo(1_800_000L);
+    }
+
+    @Test
+    void anAssignmentIsRecordedOnceAndOneNamingTheOwnerTheLeadHasChangesNothing() {
+        LeadState opened = decide(null, pbx("e1", CallStatus.MISSED, T0, LINE)).state();
+        LeadAssignment toAnna = LeadAssignment.newBuilder().setCommandId("L/e1/route").setTenant("demo").setContact("+79161234567")
+                .setLeadId(opened.getLeadId()).setTeam("sales").setOwner("anna").setRule("round-robin").setReason("r").setAt(T0).build();
+
+        var assigned = LeadLifecycle.decide(opened, toAnna);
+        var again = LeadLifecycle.decide(assigned.state(), LeadAssignment.newBuilder(toAnna).setRule("answered-by").build());
+        var otherLead = LeadLifecycle.decide(assigned.state(), LeadAssignment.newBuilder(toAnna).setLeadId("earlier").setOwner("boris").build());
+
+        assertThat(assigned.events()).singleElement().extracting(LeadEvent::getPayload)
+                .isInstanceOfSatisfying(LeadAssigned.class, a -> assertThat(a.getOwner()).isEqualTo("anna"));
+        assertThat(assigned.state().getOwner()).isEqualTo("anna");
+        assertThat(again.events()).isEmpty();
+        assertThat(otherLead.events()).isEmpty();
+        assertThat(otherLead.state().getOwner()).isEqualTo("anna");
     }
 
     private static CrmStageChange stage(String id, String stage, StageOutcome outcome, Instant at) {

@@ -67,13 +67,13 @@ class RoutingPlanTest {
     }
 
     @Test
-    void aLaterAnswerHandsTheLeadToTheAnswererUnlessTheyOwnItAlready() {
+    void aLaterAnswerByARosterManagerHandsTheLeadToThem() {
         LeadState ownedByAnna = LeadState.newBuilder(lead(SALES_LINE, false, null)).setOwner("anna").setTeam("sales").build();
 
-        assertThat(RoutingPlan.answeredBy(ownedByAnna, "202", "L#4", ROSTER, MONDAY_MORNING)).get()
-                .extracting(RoutingCommand::getOwner, RoutingCommand::getTeam).containsExactly("clara", "vip");
-        assertThat(RoutingPlan.answeredBy(ownedByAnna, "101", "L#4", ROSTER, MONDAY_MORNING)).isEmpty();
-        assertThat(RoutingPlan.answeredBy(ownedByAnna, "999", "L#4", ROSTER, MONDAY_MORNING)).isEmpty();
+        assertThat(RoutingPlan.answeredBy(ownedByAnna, "202", "L/call/answered", ROSTER, MONDAY_MORNING)).get()
+                .extracting(RoutingCommand::getOwner, RoutingCommand::getTeam, RoutingCommand::getRule)
+                .containsExactly("clara", "vip", "answered-by");
+        assertThat(RoutingPlan.answeredBy(ownedByAnna, "999", "L/call/answered", ROSTER, MONDAY_MORNING)).isEmpty();
     }
 
     private static LeadState lead(String line, boolean returning, String previousOwner) {

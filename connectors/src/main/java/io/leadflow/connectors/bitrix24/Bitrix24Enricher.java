@@ -9,6 +9,7 @@ import io.leadflow.avro.RawKey;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
+import io.leadflow.connectors.client.RetryingConsumer;
 import io.leadflow.connectors.client.VendorApi;
 import io.leadflow.connectors.client.VendorApi.VendorApiException;
 import io.leadflow.connectors.gateway.FormBody;
@@ -16,7 +17,6 @@ import io.leadflow.http.HealthChecks.Health;
 import io.leadflow.topics.DeadLetters;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,8 +26,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +35,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Bitrix24 events name an entity and nothing else. This connector reads them from
@@ -57,19 +53,15 @@ public final class Bitrix24Enricher implements AutoCloseable {
     public static final String GROUP = "leadflow-bitrix24-enricher";
     static final String STAGE = "bitrix24-enrich";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
     private final LeadflowConfig config;
     private final Topic<RawKey, RawEnvelope> raw;
     private final Topic<RawKey, DeadLetter> deadLetter;
     private final Map<String, Bitrix24Rest> portals = new HashMap<>();
-    private final KafkaConsumer<byte[], byte[]> consumer;
     private final String bootstrapServers;
     private final String transactionalId = GROUP + "-" + UUID.randomUUID();
+    private final RetryingConsumer worker;
     private KafkaProducer<byte[], byte[]> producer;
-    private final AtomicBoolean stopped = new AtomicBoolean();
-    private final Thread thread;
-    private volatile String lastProblem;
 
     private Bitrix24Enricher(LeadflowConfig config, Topics topics, String bootstrapServers, VendorApiFactory apis) {
         this.config = config;
@@ -80,16 +72,8 @@ public final class Bitrix24Enricher implements AutoCloseable {
                 portals.put(id, new Bitrix24Rest(tenant.bitrix24().restUrl(), apis.create("Bitrix24 REST of tenant " + id)));
             }
         });
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, GROUP,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.bootstrapServers = bootstrapServers;
-        this.thread = new Thread(this::run, GROUP);
-        thread.setDaemon(true);
+        this.worker = new RetryingConsumer(GROUP, bootstrapServers, raw.name(), 50, this::enrich, this::discardProducer, this::discardProducer);
     }
 
     /** Creates the REST client of one portal; tests shorten the backoff. */
@@ -106,7 +90,7 @@ public final class Bitrix24Enricher implements AutoCloseable {
             return null;
         }
         Bitrix24Enricher enricher = new Bitrix24Enricher(config, topics, bootstrapServers, apis);
-        enricher.thread.start();
+        enricher.worker.start();
         return enricher;
     }
 
@@ -116,52 +100,11 @@ public final class Bitrix24Enricher implements AutoCloseable {
     }
 
     public Health health() {
-        String problem = lastProblem;
-        return problem == null ? Health.up("enriching") : Health.down(problem);
+        return worker.health("enriching");
     }
 
-    private void run() {
-        Duration backoff = Duration.ofSeconds(1);
-        try {
-            consumer.subscribe(List.of(raw.name()));
-            while (!stopped.get()) {
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-                if (batch.isEmpty()) {
-                    continue;
-                }
-                try {
-                    enrich(batch);
-                    lastProblem = null;
-                    backoff = Duration.ofSeconds(1);
-                    continue;
-                } catch (VendorApiException e) {
-                    lastProblem = "portal unreachable since " + Instant.now() + ": " + e.getMessage();
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (KafkaException e) { // the broker away, a rebalance, a fenced producer: start over with a new one
-                    lastProblem = "Kafka unavailable since " + Instant.now() + ": " + e.getMessage();
-                    discardProducer();
-                }
-                // nothing of this batch was committed: rewind and try again later
-                log.warn("Bitrix24 enrichment paused for {} ms: {}", backoff.toMillis(), lastProblem);
-                rewind(batch);
-                Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            }
-        } catch (WakeupException | InterruptedException e) {
-            // closing
-        } catch (RuntimeException e) {
-            lastProblem = "stopped: " + e;
-            log.error("Bitrix24 enrichment stopped", e);
-        } finally {
-            consumer.close();
-            if (producer != null) {
-                producer.close(Duration.ofSeconds(5));
-            }
-        }
-    }
-
-    private void enrich(ConsumerRecords<byte[], byte[]> batch) throws VendorApiException, InterruptedException {
+    private void enrich(ConsumerRecords<byte[], byte[]> batch, KafkaConsumer<byte[], byte[]> consumer)
+            throws VendorApiException, InterruptedException {
         if (producer == null) {
             producer = newProducer();
         }
@@ -235,15 +178,6 @@ public final class Bitrix24Enricher implements AutoCloseable {
                 raw.valueSerde().serializer().serialize(raw.name(), envelope));
     }
 
-    /** Back to the batch's first records, on the partitions still ours (revoked ones resume from the committed offset). */
-    private void rewind(ConsumerRecords<byte[], byte[]> batch) {
-        for (TopicPartition partition : batch.partitions()) {
-            if (consumer.assignment().contains(partition)) {
-                consumer.seek(partition, batch.records(partition).get(0).offset());
-            }
-        }
-    }
-
     private KafkaProducer<byte[], byte[]> newProducer() {
         KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -280,12 +214,6 @@ public final class Bitrix24Enricher implements AutoCloseable {
 
     @Override
     public void close() {
-        stopped.set(true);
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }

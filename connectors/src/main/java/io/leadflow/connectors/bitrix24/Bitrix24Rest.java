@@ -9,9 +9,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The part of a Bitrix24 portal's REST API the enrichment needs, through an inbound webhook URL
- * ({@code https://<portal>/rest/<user>/<key>/}): {@code crm.deal.get}, {@code crm.lead.get} and
- * {@code crm.contact.get}, each answering {@code {"result": {...}}}.
+ * A Bitrix24 portal's REST API through an inbound webhook URL ({@code https://<portal>/rest/<user>/<key>/}):
+ * {@code crm.deal.get}, {@code crm.lead.get} and {@code crm.contact.get} for the enrichment, any method with JSON
+ * parameters for the lead sink. Answers are {@code {"result": ...}}, or {@code {"error": ..., "error_description": ...}}.
  */
 public final class Bitrix24Rest {
     private final String restUrl;
@@ -32,5 +32,15 @@ public final class Bitrix24Rest {
                     + answer.path("error_description").asText(answer.toString()), false);
         }
         return result;
+    }
+
+    /** Calls {@code method} with JSON parameters; returns its {@code result} (an id, an object, a list). */
+    public JsonNode call(String method, JsonNode params) throws VendorApiException, InterruptedException {
+        JsonNode answer = http.post(URI.create(restUrl + method + ".json"), params, method);
+        if (!answer.has("result")) {
+            throw new VendorApiException("Bitrix24 " + method + " failed: " + answer.path("error").asText() + " "
+                    + answer.path("error_description").asText(answer.toString()), false);
+        }
+        return answer.get("result");
     }
 }

@@ -38,13 +38,26 @@ public final class VendorApi {
 
     /** GETs {@code uri} and parses the answer as JSON. {@code redacted} is the URI as it may appear in logs. */
     public JsonNode get(URI uri, String redacted) throws VendorApiException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri).GET(), redacted, maxAttempts);
+    }
+
+    /**
+     * POSTs {@code body} as JSON to {@code uri} and parses the answer as JSON. Tried once: a POST may have been
+     * carried out even when its answer was lost, so only the caller knows how to retry it safely (look first).
+     */
+    public JsonNode post(URI uri, JsonNode body, String redacted) throws VendorApiException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), redacted, 1);
+    }
+
+    private JsonNode send(HttpRequest.Builder request, String redacted, int maxAttempts) throws VendorApiException, InterruptedException {
         Duration backoff = firstBackoff;
         String lastProblem = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             pace();
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                        .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30))
+                        .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
                 if (status / 100 == 2) {
                     return JSON.readTree(response.body());

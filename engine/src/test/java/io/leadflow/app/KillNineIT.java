@@ -1,0 +1,177 @@
+package io.leadflow.app;
+
+import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.RawEnvelope;
+import io.leadflow.avro.RawKey;
+import io.leadflow.avro.Vendor;
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.connectors.client.VendorRequests;
+import io.leadflow.local.LocalKafkaBroker;
+import io.leadflow.registry.client.SchemaRegistryClients;
+import io.leadflow.registry.server.EmbeddedSchemaRegistry;
+import io.leadflow.simulate.VendorPayloads;
+import io.leadflow.testing.KafkaTestBroker;
+import io.leadflow.testing.RawEnvelopes;
+import io.leadflow.topics.Topic;
+import io.leadflow.topics.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The engine as its own OS process, killed with SIGKILL while it works through a day of calls and started again:
+ * its lead events, read as an independent read_committed consumer sees them, are the same as those of an
+ * uninterrupted engine given the same input on another cluster — nothing lost, nothing doubled, same owners.
+ * One partition per topic, so that both runs see the contacts in the same order and rotations agree.
+ */
+class KillNineIT {
+    @RegisterExtension
+    static final KafkaTestBroker KAFKA = new KafkaTestBroker();
+    private static final Instant DAY = Instant.parse("2026-11-16T06:00:00Z"); // 09:00 in Moscow, a Monday in the past
+    private static final String CONFIG = """
+            tenants:
+              acme:
+                timeZone: Europe/Moscow
+                mango: {apiKey: k, apiSalt: s}
+                roster:
+                  teams: {sales: {strategy: ROUND_ROBIN, fallback: true}}
+                  managers:
+                    anna:  {team: sales, extensions: ["101"]}
+                    boris: {team: sales, extensions: ["102"]}
+                    clara: {team: sales, extensions: ["103"], shifts: {weekly: {MON-FRI: ["13:00-18:00"]}}}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anEngineKilledMidStreamAndRestartedEmitsTheSameLeadEventsAsOneThatRanThrough() throws Exception {
+        Path config = Files.writeString(dir.resolve("leadflow.yaml"), CONFIG);
+        List<RawEnvelope> day = day(new VendorRequests("acme", LeadflowConfig.load(config).tenant("acme").orElseThrow()));
+        int half = day.size() / 2;
+
+        // Given the same day of calls, uninterrupted on a cluster of its own
+        List<String> reference;
+        LocalKafkaBroker other = LocalKafkaBroker.start(dir.resolve("other-kafka"), "127.0.0.1", KafkaTestBroker.freePort(),
+                KafkaTestBroker.freePort());
+        Map<String, String> mock = Map.of("schema.registry.url", "mock://kill-nine-reference");
+        try (other; LeadflowNode node = TestNodes.start(other.bootstrapServers(), mock, LeadflowConfig.load(config), "kill-nine-reference",
+                dir.resolve("reference-state"), 1, LeadflowNode.Gateway.OFF)) {
+            node.awaitEngineRunning(Duration.ofSeconds(60));
+            Topics topics = new Topics(SchemaRegistryClients.fromConfig(mock), mock);
+            write(other.bootstrapServers(), topics, day);
+            reference = facts(readUntilQuiet(other.bootstrapServers(), topics, 1));
+            assertThat(reference).hasSizeGreaterThan(150); // created, responded, assigned, touched...
+        } finally {
+            SchemaRegistryClients.dropScope("kill-nine-reference");
+        }
+
+        // When an engine process gets half of it, is killed -9 as soon as it has written something, gets the rest, restarts
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
+                new EmbeddedSchemaRegistry.Config(KAFKA.bootstrapServers(), "127.0.0.1", KafkaTestBroker.freePort(), "_schemas", (short) 1))) {
+            Map<String, String> real = Map.of("schema.registry.url", registry.url());
+            Topics topics = new Topics(SchemaRegistryClients.fromConfig(real), real);
+            KAFKA.createTopics(List.of(topics.raw(Vendor.MANGO).name()), 1);
+            write(KAFKA.bootstrapServers(), topics, day.subList(0, half));
+            Process engine = engine(config, registry.url(), "first");
+            awaitSome(topics, dir.resolve("engine-first.log"));
+            engine.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no commit, no flush
+            int committedAtKill = readUntilQuiet(KAFKA.bootstrapServers(), topics, 1).size();
+            System.out.printf("KillNineIT: killed with %d of %d lead events committed%n", committedAtKill, reference.size());
+            write(KAFKA.bootstrapServers(), topics, day.subList(half, day.size()));
+            Process restarted = engine(config, registry.url(), "second");
+            try {
+                List<String> afterKill = facts(readUntilQuiet(KAFKA.bootstrapServers(), topics, reference.size()));
+
+                // Then the same lead events: same leads, same owners, each fact once
+                assertThat(afterKill).hasSize(reference.size());
+                assertThat(afterKill).containsExactlyInAnyOrderElementsOf(reference);
+            } finally {
+                restarted.destroy();
+                restarted.waitFor();
+            }
+        }
+    }
+
+    /** 120 calls of 40 callers through the day: answered and missed, repeat callers, some delivered twice. */
+    private static List<RawEnvelope> day(VendorRequests acme) {
+        Random random = new Random(7);
+        List<RawEnvelope> envelopes = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            Instant at = DAY.plusSeconds(i * 240L);
+            String caller = "7916" + String.format("%07d", random.nextInt(40));
+            boolean answered = random.nextInt(4) > 0;
+            String extension = "10" + (1 + random.nextInt(3));
+            String json = VendorPayloads.mangoSummary("kill-" + i, true, caller, extension, "74951234567", at,
+                    answered ? at.plusSeconds(4) : null, at.plusSeconds(90));
+            RawEnvelope envelope = RawEnvelope.newBuilder(RawEnvelopes.of(Vendor.MANGO, "events/summary", "mango:summary:kill-" + i,
+                    acme.mango("summary", json))).setReceivedAt(at.plusSeconds(95)).build();
+            envelopes.add(envelope);
+            if (random.nextInt(10) == 0) {
+                envelopes.add(RawEnvelope.newBuilder(envelope).setRequestId(envelope.getRequestId() + "-again").build()); // Mango retried
+            }
+        }
+        return envelopes;
+    }
+
+    private static void write(String bootstrapServers, Topics topics, List<RawEnvelope> envelopes) throws Exception {
+        Topic<RawKey, RawEnvelope> raw = topics.raw(Vendor.MANGO);
+        try (KafkaProducer<RawKey, RawEnvelope> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), raw.keySerde().serializer(), raw.valueSerde().serializer())) {
+            for (RawEnvelope envelope : envelopes) {
+                producer.send(new ProducerRecord<>(raw.name(), null, envelope.getReceivedAt().toEpochMilli(),
+                        new RawKey("acme", envelope.getDedupeKey()), envelope)).get();
+            }
+        }
+    }
+
+    private Process engine(Path config, String registryUrl, String run) throws Exception {
+        return new ProcessBuilder("java", "-jar", Path.of("target", "leadflow.jar").toAbsolutePath().toString(), "engine",
+                "--bootstrap-servers=" + KAFKA.bootstrapServers(), "--schema-registry-url=" + registryUrl, "--config=" + config,
+                "--application-id=kill-nine", "--instance-id=kill-nine-1", "--state-dir=" + dir.resolve("killed-state"),
+                "--partitions=1", "--replication-factor=1", "--http-port=" + KafkaTestBroker.freePort())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("engine-" + run + ".log").toFile()).start();
+    }
+
+    private static void awaitSome(Topics topics, Path engineLog) throws java.io.IOException {
+        Topic<ContactKey, LeadEvent> events = topics.leadEvents();
+        List<ConsumerRecord<ContactKey, LeadEvent>> some = KafkaTestBroker.readCommitted(KAFKA.bootstrapServers(), events.name(),
+                events.keySerde().deserializer(), events.valueSerde().deserializer(), 1, Duration.ofSeconds(90));
+        assertThat(some).as("the engine process wrote lead events before it was killed; its log:%n%s", Files.readString(engineLog))
+                .isNotEmpty();
+    }
+
+    /** Lead events committed once {@code expected} arrived (0: whatever comes) and nothing new came for 3 s. */
+    private static List<LeadEvent> readUntilQuiet(String bootstrapServers, Topics topics, int expected) {
+        Topic<ContactKey, LeadEvent> events = topics.leadEvents();
+        return KafkaTestBroker.readCommitted(bootstrapServers, events.name(), events.keySerde().deserializer(),
+                events.valueSerde().deserializer(), Math.max(expected, 1), Duration.ofSeconds(120), Duration.ofSeconds(3))
+                .stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** Each event as what it says: lead, cause, time and payload (event ids hold arrival-dependent sequence numbers). */
+    private static List<String> facts(List<LeadEvent> events) {
+        Map<String, List<String>> byLead = events.stream().collect(Collectors.groupingBy(LeadEvent::getLeadId, TreeMap::new,
+                Collectors.mapping(e -> e.getLeadId() + " " + e.getCauseId() + " " + e.getOccurredAt() + " " + e.getPayload(),
+                        Collectors.toList())));
+        return byLead.values().stream().flatMap(List::stream).toList();
+    }
+}
