@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 import java.time.format.TextStyle;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +31,11 @@ public record ShiftSpec(String timeZone, Map<String, List<String>> weekly, Map<S
         weekly = expandDays(weekly == null ? Map.of() : weekly);
         exceptions = exceptions == null ? Map.of() : new TreeMap<>(exceptions);
         exceptions.forEach((date, intervals) -> {
-            LocalDate.parse(date);
+            try {
+                LocalDate.parse(date);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("shift exception '" + date + "' is not a date like 2026-12-31");
+            }
             intervals.forEach(ShiftSpec::parse);
         });
     }
@@ -63,10 +68,14 @@ public record ShiftSpec(String timeZone, Map<String, List<String>> weekly, Map<S
 
     private static LocalTime[] parse(String interval) {
         String[] parts = interval.split("-");
-        if (parts.length != 2) {
-            throw new IllegalArgumentException("shift interval '" + interval + "' is not HH:mm-HH:mm");
+        try {
+            if (parts.length == 2) {
+                return new LocalTime[]{LocalTime.parse(parts[0].trim()), LocalTime.parse(parts[1].trim())};
+            }
+        } catch (DateTimeParseException e) {
+            // reported below, in the configuration's terms
         }
-        return new LocalTime[]{LocalTime.parse(parts[0].trim()), LocalTime.parse(parts[1].trim())};
+        throw new IllegalArgumentException("shift interval '" + interval + "' is not HH:mm-HH:mm, e.g. 09:00-18:00");
     }
 
     private static Map<String, List<String>> expandDays(Map<String, List<String>> weekly) {

@@ -53,8 +53,10 @@ class ShiftSpecTest {
     @Test
     void typosFailAtLoadTime() {
         assertThatThrownBy(() -> new ShiftSpec(null, Map.of("MONDAY", List.of("09:00-18:00")), null)).hasMessageContaining("weekday");
-        assertThatThrownBy(() -> new ShiftSpec(null, Map.of("MON", List.of("9-18")), null)).isInstanceOf(RuntimeException.class);
-        assertThatThrownBy(() -> new ShiftSpec(null, null, Map.of("31.12.2026", List.of()))).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> new ShiftSpec(null, Map.of("MON", List.of("9-18")), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("shift interval '9-18' is not HH:mm-HH:mm, e.g. 09:00-18:00");
+        assertThatThrownBy(() -> new ShiftSpec(null, null, Map.of("31.12.2026", List.of())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'31.12.2026' is not a date");
         assertThatThrownBy(() -> new ShiftSpec("Mars/Olympus", null, null)).isInstanceOf(RuntimeException.class);
     }
 }

@@ -177,6 +177,7 @@ public final class RosterApi {
         try {
             return json.readValue(ctx.body(), type);
         } catch (JsonProcessingException e) {
+            // a rule of ours (a bad interval, a weekday) says it best; otherwise Jackson's first line names the field
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             throw new ApiException(400, "invalid_roster_entry", cause.getMessage().split("\n")[0]);
         }

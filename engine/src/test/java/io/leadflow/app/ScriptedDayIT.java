@@ -167,6 +167,28 @@ class ScriptedDayIT {
         assertThat(crmLead("+79160000005").path("SOURCE_ID").asText()).isEqualTo("WEB");
         assertThat(portal.registeredCalls()).containsOnlyKeys("e1", "e2", "e3", "e4", "e5");
         assertThat(portal.registeredCalls().get("e3").path("USER_PHONE_INNER").asText()).isEqualTo("202");
+
+        // And when anna goes home sick at 16:00 (through the roster API), the next two sales leads go to boris
+        HttpResponse<String> away = put("/api/roster/acme/managers/anna/availability", "{\"available\": false}");
+        assertThat(away.statusCode()).as(away.body()).isEqualTo(200);
+        assertThat(JSON.readTree(get("/api/roster/acme")).path("managers").path("anna").path("source").asText()).isEqualTo("api");
+        send(acme.mango("summary", summary("e6", "79160000006", SALES_LINE, "102", MONDAY_10.plusSeconds(6 * 3600), false)));
+        send(acme.mango("summary", summary("e7", "79160000007", SALES_LINE, "102", MONDAY_10.plusSeconds(6 * 3600 + 600), false)));
+        List<LeadEvent> later = awaitAssignments(8);
+        assertThat(later.subList(events.size(), later.size())).filteredOn(e -> e.getPayload() instanceof LeadAssigned)
+                .extracting(e -> ((LeadAssigned) e.getPayload()).getOwner()).containsExactly("boris", "boris");
+        // And the roster API refuses what would break routing, saying why
+        assertThat(put("/api/roster/acme/managers/zoe", "{\"team\": \"nope\"}").body()).contains("unknown_team");
+        assertThat(put("/api/roster/acme/managers/zoe", "{\"team\": \"sales\", \"shifts\": {\"weekly\": {\"MON\": [\"9-18\"]}}}").body())
+                .contains("invalid_roster_entry", "shift interval '9-18' is not HH:mm-HH:mm");
+        HttpResponse<String> inUse = HTTP.send(HttpRequest.newBuilder(base.resolve("/api/roster/acme/teams/vip")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(inUse.statusCode()).isEqualTo(409);
+    }
+
+    private static HttpResponse<String> put(String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String reason(List<LeadEvent> events, String contact) {
