@@ -94,7 +94,7 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
             // the lead closed (or was replaced) meanwhile, or its owner already has it: give the slot back
             if (assignment.getOwner() != null) {
                 route(RoutingPlan.release(assignment.getTenant(), assignment.getTeam(), assignment.getOwner(), assignment.getLeadId(),
-                        assignment.getContact(), "release:" + assignment.getCommandId(), assignment.getAt()));
+                        assignment.getContact(), assignment.getCommandId() + "/release-unused", assignment.getAt()));
             }
             return;
         }
