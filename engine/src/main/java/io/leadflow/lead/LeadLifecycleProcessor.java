@@ -70,17 +70,23 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         // Java 17: no pattern matching in switch yet
         if (record.value() instanceof CallEvent call && call.getDirection() == CallDirection.OUTBOUND) {
             ContactKey key = new ContactKey(call.getTenant(), call.getContact());
-            apply(key, LeadLifecycle.decideOutbound(leads.get(key), call, rules(call.getTenant())));
+            LeadState before = leads.get(key);
+            apply(key, before, LeadLifecycle.decideOutbound(before, call, rules(call.getTenant())));
         } else if (record.value() instanceof CallEvent call) {
-            LeadInput.of(call).ifPresent(input -> apply(input.key(), LeadLifecycle.decide(leads.get(input.key()), input, rules(input.tenant()))));
+            LeadInput.of(call).ifPresent(this::apply);
         } else if (record.value() instanceof Touch touch) {
-            LeadInput input = LeadInput.of(touch);
-            apply(input.key(), LeadLifecycle.decide(leads.get(input.key()), input, rules(input.tenant())));
+            apply(LeadInput.of(touch));
         } else if (record.value() instanceof CrmStageChange change) {
-            apply(record.key(), LeadLifecycle.decide(leads.get(record.key()), change));
+            LeadState before = leads.get(record.key());
+            apply(record.key(), before, LeadLifecycle.decide(before, change));
         } else if (record.value() instanceof LeadAssignment assignment) {
             assign(record.key(), assignment);
         }
+    }
+
+    private void apply(LeadInput input) {
+        LeadState before = leads.get(input.key());
+        apply(input.key(), before, LeadLifecycle.decide(before, input, rules(input.tenant())));
     }
 
     private TenantConfig.LeadsConfig rules(String tenant) {
@@ -98,18 +104,18 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
             }
             return;
         }
-        apply(key, decision);
+        apply(key, before, decision);
         if (before.getOwner() != null && !before.getOwner().equals(assignment.getOwner())) { // moved to someone else
             route(RoutingPlan.release(before.getTenant(), before.getTeam(), before.getOwner(), before.getLeadId(), before.getContact(),
                     assignment.getCommandId() + "/release-previous", assignment.getAt()));
         }
     }
 
-    private void apply(ContactKey key, LeadLifecycle.Decision decision) {
+    /** @param before the contact's state the decision was made on */
+    private void apply(ContactKey key, LeadState before, LeadLifecycle.Decision decision) {
         if (decision.state() == null) {
             return;
         }
-        LeadState before = leads.get(key);
         leads.put(key, decision.state());
         for (LeadEvent event : decision.events()) {
             if (event.getSequence() == 1) {

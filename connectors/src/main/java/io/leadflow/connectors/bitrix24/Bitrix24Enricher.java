@@ -10,6 +10,7 @@ import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.connectors.client.RetryingConsumer;
+import io.leadflow.connectors.client.TransactionalProducers;
 import io.leadflow.connectors.client.VendorApi;
 import io.leadflow.connectors.client.VendorApi.VendorApiException;
 import io.leadflow.connectors.gateway.FormBody;
@@ -22,11 +23,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,30 +177,13 @@ public final class Bitrix24Enricher implements AutoCloseable {
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
-        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                // zombies are fenced by the consumer group generation (EOS v2), so the id only has to be unique
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
-        try {
-            created.initTransactions();
-            return created;
-        } catch (KafkaException e) {
-            created.close(Duration.ZERO);
-            throw e;
-        }
+        // zombies are fenced by the consumer group generation (EOS v2), so the id only has to be unique
+        return TransactionalProducers.start(bootstrapServers, transactionalId, Map.of());
     }
 
     private void discardProducer() {
-        if (producer != null) {
-            try {
-                producer.close(Duration.ZERO); // aborts the open transaction, if any
-            } catch (KafkaException e) {
-                log.debug("Closing the producer also failed", e);
-            }
-            producer = null;
-        }
+        TransactionalProducers.discard(producer);
+        producer = null;
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -7,6 +7,7 @@ import io.leadflow.avro.RawKey;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.config.TenantConfig.CallTouchApi;
+import io.leadflow.connectors.client.TransactionalProducers;
 import io.leadflow.connectors.client.VendorApi.VendorApiException;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,28 +197,12 @@ public final class CallTouchPoller implements AutoCloseable {
 
     /** Transactional, so records and cursor land together; {@code initTransactions} fences an older instance. */
     private KafkaProducer<byte[], byte[]> newProducer() {
-        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "leadflow-" + CONNECTOR + "-" + tenantId,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "leadflow-" + CONNECTOR + "-" + tenantId),
-                new ByteArraySerializer(), new ByteArraySerializer());
-        try {
-            created.initTransactions();
-            return created;
-        } catch (KafkaException e) {
-            created.close(Duration.ZERO);
-            throw e;
-        }
+        String id = "leadflow-" + CONNECTOR + "-" + tenantId;
+        return TransactionalProducers.start(bootstrapServers, id, Map.of(ProducerConfig.CLIENT_ID_CONFIG, id));
     }
 
     private void discardProducer() {
-        try {
-            producer.close(Duration.ZERO); // aborts an open transaction
-        } catch (KafkaException e) {
-            log.debug("Closing the producer after a failed pull also failed", e);
-        }
+        TransactionalProducers.discard(producer);
         producer = null;
     }
 
