@@ -181,10 +181,46 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
         }
     }
 
-    /** amoCRM webhooks are unsigned: the URL carries a secret token ({@code ?secret=}). */
-    public record AmoCrmConfig(String secret) {
+    /**
+     * amoCRM webhooks are unsigned: the URL carries a secret token ({@code ?secret=}).
+     *
+     * @param apiUrl      the account's address, e.g. {@code https://acme.amocrm.ru}: needed by the lead sink
+     * @param accessToken a long-lived token of the account's private integration (sent as a bearer token)
+     * @param leads       optional: put leadflow's leads, owners and calls into the account as deals
+     */
+    public record AmoCrmConfig(String secret, String apiUrl, String accessToken, AmoCrmLeads leads) {
         public AmoCrmConfig {
             required(secret, "amocrm.secret");
+            if (leads != null && (apiUrl == null || accessToken == null)) {
+                throw new IllegalArgumentException("amocrm.leads needs amocrm.apiUrl and amocrm.accessToken to reach the account");
+            }
+        }
+
+        /** Webhooks only. */
+        public AmoCrmConfig(String secret) {
+            this(secret, null, null, null);
+        }
+    }
+
+    /**
+     * The amoCRM lead sink. amoCRM has no external-id field of its own, so the account needs a text field on deals
+     * that holds leadflow's lead id: the sink searches it before adding a deal, which makes a retried add safe.
+     *
+     * @param leadIdField   id of that custom field (Settings → Deals → fields)
+     * @param defaultUserId responsible user of deals whose manager has no {@code crm.amocrm} id in the roster;
+     *                      when absent amoCRM makes the integration's user responsible
+     * @param pipelineId    pipeline of new deals (default: the account's main pipeline)
+     * @param statusId      stage of new deals in that pipeline (default: its first stage)
+     */
+    public record AmoCrmLeads(Long leadIdField, Long defaultUserId, Long pipelineId, Long statusId) {
+        public AmoCrmLeads {
+            if (leadIdField == null) {
+                throw new IllegalArgumentException("amocrm.leads.leadIdField is required: a text field on deals that keeps "
+                        + "leadflow's lead id, so a retried delivery finds its deal instead of adding a second one");
+            }
+            if (statusId != null && pipelineId == null) {
+                throw new IllegalArgumentException("amocrm.leads.statusId needs amocrm.leads.pipelineId");
+            }
         }
     }
 }

@@ -52,4 +52,22 @@ class LeadflowConfigTest {
         assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {mango: {apiKey: k}}}", n -> null))
                 .hasMessageContaining("apiSalt");
     }
+
+    @Test
+    void theAmoCrmSinkNeedsTheAccountTheTokenAndAFieldForTheLeadId() throws Exception {
+        var amo = LeadflowConfig.parse("""
+                tenants:
+                  a:
+                    amocrm: {secret: s, apiUrl: "https://acme.amocrm.ru", accessToken: t,
+                             leads: {leadIdField: 777001, pipelineId: 11, statusId: 12}}
+                """, n -> null).tenant("a").orElseThrow().amocrm();
+        assertThat(amo.leads().leadIdField()).isEqualTo(777001L);
+        assertThat(amo.leads().defaultUserId()).isNull(); // amoCRM makes the integration's user responsible
+
+        assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {amocrm: {secret: s, leads: {leadIdField: 1}}}}", n -> null))
+                .hasMessageContaining("amocrm.apiUrl");
+        assertThatThrownBy(() -> LeadflowConfig.parse(
+                "tenants: {a: {amocrm: {secret: s, apiUrl: 'https://a.amocrm.ru', accessToken: t, leads: {}}}}", n -> null))
+                .hasMessageContaining("leadIdField");
+    }
 }

@@ -3,9 +3,11 @@ package io.leadflow.app;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.gateway.RawEventWriter;
 import io.leadflow.connectors.VendorWebhooks;
+import io.leadflow.connectors.amocrm.AmoCrmLeadSink;
 import io.leadflow.connectors.bitrix24.Bitrix24Enricher;
 import io.leadflow.connectors.bitrix24.Bitrix24LeadSink;
 import io.leadflow.connectors.calltouch.CallTouchPollers;
+import io.leadflow.connectors.client.VendorApi;
 import io.leadflow.connectors.gateway.WebhookGateway;
 import io.leadflow.avro.Vendor;
 import io.leadflow.engine.EngineSettings;
@@ -19,6 +21,7 @@ import io.leadflow.routing.RosterLog;
 import io.leadflow.http.HttpServer;
 import io.leadflow.http.KafkaClusterHealth;
 import io.leadflow.registry.client.SchemaRegistryClients;
+import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -89,7 +92,8 @@ public final class LeadflowNode implements AutoCloseable {
                 EngineSettings settings = new EngineSettings(engineOptions.applicationId, bootstrapServers, registryConfig,
                         engineOptions.stateDir, engineOptions.streamThreads, engineOptions.replicationFactor,
                         engineOptions.standbyReplicas, engineOptions.instanceId, advertised.host() + ":" + advertised.port());
-                engine = new LeadflowEngine(EngineTopology.build(topics, config, settings.streamsProperties()), settings).start();
+                engine = new LeadflowEngine(EngineTopology.build(topics, config, settings.streamsProperties()), settings,
+                        topics.all().stream().filter(Topic::purgedOnceConsumed).map(Topic::name).toList()).start();
                 started.add(0, engine);
                 health.add("engine", engine::health);
             }
@@ -112,15 +116,20 @@ public final class LeadflowNode implements AutoCloseable {
                         health.add("calltouchPollers", pollers::health);
                     }
                 }
-                Bitrix24Enricher enricher = Bitrix24Enricher.startIfConfigured(config, topics, bootstrapServers, Bitrix24Enricher::defaultApi);
+                Bitrix24Enricher enricher = Bitrix24Enricher.startIfConfigured(config, topics, bootstrapServers, VendorApi::defaults);
                 if (enricher != null) {
                     started.add(0, enricher);
                     health.add("bitrix24Enricher", enricher::health);
                 }
-                Bitrix24LeadSink leadSink = Bitrix24LeadSink.startIfConfigured(config, topics, bootstrapServers, Bitrix24Enricher::defaultApi);
-                if (leadSink != null) {
-                    started.add(0, leadSink);
-                    health.add("bitrix24LeadSink", leadSink::health);
+                Bitrix24LeadSink bitrix24Leads = Bitrix24LeadSink.startIfConfigured(config, topics, bootstrapServers, VendorApi::defaults);
+                if (bitrix24Leads != null) {
+                    started.add(0, bitrix24Leads);
+                    health.add("bitrix24LeadSink", bitrix24Leads::health);
+                }
+                AmoCrmLeadSink amoCrmLeads = AmoCrmLeadSink.startIfConfigured(config, topics, bootstrapServers, VendorApi::defaults);
+                if (amoCrmLeads != null) {
+                    started.add(0, amoCrmLeads);
+                    health.add("amocrmLeadSink", amoCrmLeads::health);
                 }
             }
             started.add(0, http); // closed first: stop taking requests before anything they need stops

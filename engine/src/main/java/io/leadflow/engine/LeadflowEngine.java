@@ -1,6 +1,8 @@
 package io.leadflow.engine;
 
 import io.leadflow.http.HealthChecks.Health;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -9,15 +11,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Properties;
 
 /** The running engine: one KafkaStreams instance over {@link EngineTopology}, with its health. */
 public final class LeadflowEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeadflowEngine.class);
 
-    private final KafkaStreams streams;
+    /** Often enough that the re-keyed topics stay small, rarely enough to cost nothing. */
+    static final Duration PURGE_INTERVAL = Duration.ofSeconds(30);
 
-    public LeadflowEngine(Topology topology, EngineSettings settings) {
+    private final KafkaStreams streams;
+    private final ConsumedRecordsPurger purger;
+
+    /** @param purgedOnceConsumed topics the engine re-keys through itself, deleted as it consumes them */
+    public LeadflowEngine(Topology topology, EngineSettings settings, Collection<String> purgedOnceConsumed) {
         Properties props = new Properties();
         props.putAll(settings.streamsProperties());
         this.streams = new KafkaStreams(topology, props);
@@ -27,10 +36,13 @@ public final class LeadflowEngine implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("Engine {} -> {}", before, now));
+        this.purger = new ConsumedRecordsPurger(Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                settings.bootstrapServers())), settings.applicationId(), purgedOnceConsumed);
     }
 
     public LeadflowEngine start() {
         streams.start();
+        purger.start(PURGE_INTERVAL);
         return this;
     }
 
@@ -64,6 +76,7 @@ public final class LeadflowEngine implements AutoCloseable {
      */
     @Override
     public void close() {
+        purger.close();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
     }

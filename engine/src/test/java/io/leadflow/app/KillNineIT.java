@@ -12,6 +12,7 @@ import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.registry.server.EmbeddedSchemaRegistry;
 import io.leadflow.simulate.VendorPayloads;
 import io.leadflow.testing.KafkaTestBroker;
+import io.leadflow.testing.PastWeek;
 import io.leadflow.testing.RawEnvelopes;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
@@ -45,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KillNineIT {
     @RegisterExtension
     static final KafkaTestBroker KAFKA = new KafkaTestBroker();
-    private static final Instant DAY = Instant.parse("2026-11-16T06:00:00Z"); // 09:00 in Moscow, a Monday in the past
+    private static final Instant DAY = PastWeek.monday(6, 0); // 09:00 in Moscow
     private static final String CONFIG = """
             tenants:
               acme:

@@ -15,6 +15,7 @@ import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.simulate.VendorPayloads;
 import io.leadflow.testing.FakeBitrix24;
 import io.leadflow.testing.KafkaTestBroker;
+import io.leadflow.testing.PastWeek;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,7 +54,7 @@ class ScriptedDayIT {
     private static final String SCOPE = "scripted-day-it";
     private static final Map<String, String> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
     private static final ZoneId MOSCOW = ZoneId.of("Europe/Moscow");
-    private static final Instant MONDAY_10 = Instant.parse("2026-11-16T07:00:00Z"); // a Monday in the past: Kafka refuses future timestamps
+    private static final Instant MONDAY_10 = PastWeek.monday(7, 0); // 10:00 in Moscow
     private static final String SALES_LINE = "74951234567";
     private static final String VIP_LINE = "74957777777";
     private static final HttpClient HTTP = HttpClient.newHttpClient();

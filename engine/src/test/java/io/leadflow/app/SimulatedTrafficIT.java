@@ -10,6 +10,7 @@ import io.leadflow.simulate.Simulator;
 import io.leadflow.simulate.TrafficGenerator;
 import io.leadflow.simulate.TrafficModel;
 import io.leadflow.testing.KafkaTestBroker;
+import io.leadflow.testing.PastWeek;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,7 +39,7 @@ class SimulatedTrafficIT {
     static final KafkaTestBroker KAFKA = new KafkaTestBroker();
     private static final String SCOPE = "simulated-traffic-it";
     private static final Map<String, String> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
-    private static final Instant MONDAY = Instant.parse("2026-11-16T00:00:00Z");
+    private static final Instant MONDAY = PastWeek.monday(0, 0);
 
     @TempDir
     static Path stateDir;

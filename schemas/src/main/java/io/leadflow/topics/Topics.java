@@ -53,8 +53,6 @@ public final class Topics {
     private static final long DEAD_LETTER_RETENTION_MS = Duration.ofDays(30).toMillis();
     private static final long FOREVER = -1;
     private static final long ALERT_RETENTION_MS = Duration.ofDays(90).toMillis();
-    /** Re-keyed copies the engine reads right away: a week covers any outage. */
-    private static final long REPARTITION_RETENTION_MS = Duration.ofDays(7).toMillis();
 
     private final Map<Vendor, Topic<RawKey, RawEnvelope>> raw = new EnumMap<>(Vendor.class);
     private final Topic<ContactKey, CallEvent> calls;
@@ -87,16 +85,14 @@ public final class Topics {
         calls = topic(CALLS, ContactKey.class, CallEvent.class, registry, serdeConfig, false, FOREVER);
         touches = topic(TOUCHES, ContactKey.class, Touch.class, registry, serdeConfig, false, FOREVER);
         crmStageChanges = topic(CRM_STAGE_CHANGES, CrmKey.class, CrmStageChange.class, registry, serdeConfig, false, FOREVER);
-        crmChangesByContact = topic(CRM_CHANGES_BY_CONTACT, ContactKey.class, CrmStageChange.class, registry, serdeConfig, false,
-                REPARTITION_RETENTION_MS);
+        crmChangesByContact = rekeyed(CRM_CHANGES_BY_CONTACT, ContactKey.class, CrmStageChange.class, registry, serdeConfig);
         leadEvents = topic(LEAD_EVENTS, ContactKey.class, LeadEvent.class, registry, serdeConfig, false, FOREVER);
         leadState = topic(LEAD_STATE, ContactKey.class, LeadState.class, registry, serdeConfig, true, FOREVER);
         deadLetter = topic(DEAD_LETTER, RawKey.class, DeadLetter.class, registry, serdeConfig, false, DEAD_LETTER_RETENTION_MS);
         connectorCursors = topic(CONNECTOR_CURSORS, RawKey.class, ConnectorCursor.class, registry, serdeConfig, true, FOREVER);
         roster = topic(ROSTER, RosterKey.class, RosterEntry.class, registry, serdeConfig, true, FOREVER);
-        routingCommands = topic(ROUTING_COMMANDS, TeamKey.class, RoutingCommand.class, registry, serdeConfig, false, REPARTITION_RETENTION_MS);
-        leadAssignments = topic(LEAD_ASSIGNMENTS, ContactKey.class, LeadAssignment.class, registry, serdeConfig, false,
-                REPARTITION_RETENTION_MS);
+        routingCommands = rekeyed(ROUTING_COMMANDS, TeamKey.class, RoutingCommand.class, registry, serdeConfig);
+        leadAssignments = rekeyed(LEAD_ASSIGNMENTS, ContactKey.class, LeadAssignment.class, registry, serdeConfig);
         alerts = topic(ALERTS, ContactKey.class, Alert.class, registry, serdeConfig, false, ALERT_RETENTION_MS);
     }
 
@@ -195,6 +191,13 @@ public final class Topics {
         keySerde.configure(serdeConfig, true);
         SpecificAvroSerde<V> valueSerde = new SpecificAvroSerde<>(valueClass, registry);
         valueSerde.configure(serdeConfig, false);
-        return new Topic<>(name, keySerde, valueSerde, compacted, retentionMs);
+        return new Topic<>(name, keySerde, valueSerde, compacted, retentionMs, false);
+    }
+
+    /** A re-keyed copy the engine reads itself, purged once consumed ({@link Topic#purgedOnceConsumed}). */
+    private static <K extends SpecificRecord, V extends SpecificRecord> Topic<K, V> rekeyed(
+            String name, Class<K> keyClass, Class<V> valueClass, SchemaRegistryClient registry, Map<String, ?> serdeConfig) {
+        Topic<K, V> topic = topic(name, keyClass, valueClass, registry, serdeConfig, false, FOREVER);
+        return new Topic<>(topic.name(), topic.keySerde(), topic.valueSerde(), false, FOREVER, true);
     }
 }

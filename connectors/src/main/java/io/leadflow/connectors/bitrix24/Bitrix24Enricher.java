@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
@@ -61,7 +60,7 @@ public final class Bitrix24Enricher implements AutoCloseable {
     private final RetryingConsumer worker;
     private KafkaProducer<byte[], byte[]> producer;
 
-    private Bitrix24Enricher(LeadflowConfig config, Topics topics, String bootstrapServers, VendorApiFactory apis) {
+    private Bitrix24Enricher(LeadflowConfig config, Topics topics, String bootstrapServers, VendorApi.Factory apis) {
         this.config = config;
         this.raw = topics.raw(Vendor.BITRIX24);
         this.deadLetter = topics.deadLetter();
@@ -74,15 +73,9 @@ public final class Bitrix24Enricher implements AutoCloseable {
         this.worker = new RetryingConsumer(GROUP, bootstrapServers, raw.name(), 50, this::enrich, this::discardProducer, this::discardProducer);
     }
 
-    /** Creates the REST client of one portal; tests shorten the backoff. */
-    @FunctionalInterface
-    public interface VendorApiFactory {
-        VendorApi create(String name);
-    }
-
     /** Starts enriching when at least one tenant has {@code bitrix24.restUrl}; null otherwise. */
     public static Bitrix24Enricher startIfConfigured(LeadflowConfig config, Topics topics, String bootstrapServers,
-                                                     VendorApiFactory apis) {
+                                                     VendorApi.Factory apis) {
         boolean any = config.tenants().values().stream().anyMatch(t -> t.bitrix24() != null && t.bitrix24().restUrl() != null);
         if (!any) {
             return null;
@@ -90,11 +83,6 @@ public final class Bitrix24Enricher implements AutoCloseable {
         Bitrix24Enricher enricher = new Bitrix24Enricher(config, topics, bootstrapServers, apis);
         enricher.worker.start();
         return enricher;
-    }
-
-    /** The production client: 2 calls per second per portal, Bitrix24's documented limit, 5 attempts. */
-    public static VendorApi defaultApi(String name) {
-        return new VendorApi(name, 2, 5, Duration.ofSeconds(1));
     }
 
     public Health health() {

@@ -94,7 +94,8 @@ public final class RetryingConsumer implements AutoCloseable {
                     backoff = Duration.ofSeconds(1);
                     continue;
                 } catch (VendorApiException e) {
-                    lastProblem = "vendor API unreachable since " + Instant.now() + ": " + e.getMessage();
+                    lastProblem = (e.unauthorized() ? "vendor API refuses our credentials since " : "vendor API unreachable since ")
+                            + Instant.now() + ": " + e.getMessage();
                 } catch (WakeupException e) {
                     throw e;
                 } catch (KafkaException e) { // the broker away, a rebalance, a fenced producer

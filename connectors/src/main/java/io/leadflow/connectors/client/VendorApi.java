@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A polite JSON client for a vendor's API: at most {@code requestsPerSecond} calls, and a call that fails
@@ -36,18 +37,46 @@ public final class VendorApi {
         this.firstBackoff = firstBackoff;
     }
 
+    /** Makes a vendor's API client; tests make ones that give up sooner. */
+    @FunctionalInterface
+    public interface Factory {
+        VendorApi create(String name);
+    }
+
+    /** The production client: 2 requests/s (Bitrix24's documented limit, below amoCRM's 7), 5 attempts from 1 s. */
+    public static VendorApi defaults(String name) {
+        return new VendorApi(name, 2, 5, Duration.ofSeconds(1));
+    }
+
     /** GETs {@code uri} and parses the answer as JSON. {@code redacted} is the URI as it may appear in logs. */
     public JsonNode get(URI uri, String redacted) throws VendorApiException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri).GET(), redacted, maxAttempts);
+        return get(uri, Map.of(), redacted);
+    }
+
+    /** GETs {@code uri} with extra headers (e.g. a bearer token); an empty answer (204) is a missing node. */
+    public JsonNode get(URI uri, Map<String, String> headers, String redacted) throws VendorApiException, InterruptedException {
+        return send(withHeaders(HttpRequest.newBuilder(uri).GET(), headers), redacted, maxAttempts);
+    }
+
+    /** {@link #write} with POST and no extra headers. */
+    public JsonNode post(URI uri, JsonNode body, String redacted) throws VendorApiException, InterruptedException {
+        return write("POST", uri, body, Map.of(), redacted);
     }
 
     /**
-     * POSTs {@code body} as JSON to {@code uri} and parses the answer as JSON. Tried once: a POST may have been
-     * carried out even when its answer was lost, so only the caller knows how to retry it safely (look first).
+     * Sends {@code body} as JSON with {@code method} (POST, PATCH) and parses the answer as JSON. Tried once: a
+     * write may have been carried out even when its answer was lost, so only the caller knows how to retry it
+     * safely (look first).
      */
-    public JsonNode post(URI uri, JsonNode body, String redacted) throws VendorApiException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), redacted, 1);
+    public JsonNode write(String method, URI uri, JsonNode body, Map<String, String> headers, String redacted)
+            throws VendorApiException, InterruptedException {
+        return send(withHeaders(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body.toString())), headers), redacted, 1);
+    }
+
+    private static HttpRequest.Builder withHeaders(HttpRequest.Builder request, Map<String, String> headers) {
+        headers.forEach(request::header);
+        return request;
     }
 
     private JsonNode send(HttpRequest.Builder request, String redacted, int maxAttempts) throws VendorApiException, InterruptedException {
@@ -60,11 +89,11 @@ public final class VendorApi {
                         .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
                 if (status / 100 == 2) {
-                    return JSON.readTree(response.body());
+                    return response.body().isBlank() ? JSON.missingNode() : JSON.readTree(response.body());
                 }
                 lastProblem = "HTTP " + status + ": " + abbreviate(response.body());
                 if (status != 429 && status / 100 == 4) {
-                    throw new VendorApiException(name + " refused " + redacted + " with " + lastProblem, false);
+                    throw new VendorApiException(name + " refused " + redacted + " with " + lastProblem, false, status);
                 }
             } catch (IOException e) {
                 lastProblem = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -98,15 +127,27 @@ public final class VendorApi {
     /** The vendor's API could not be read. */
     public static final class VendorApiException extends Exception {
         private final boolean retriable;
+        private final int status;
 
         /** @param retriable false when asking again cannot help (a wrong token, an entity that does not exist) */
         public VendorApiException(String message, boolean retriable) {
+            this(message, retriable, 0);
+        }
+
+        /** @param status the HTTP status the vendor answered with; 0 when it did not answer */
+        public VendorApiException(String message, boolean retriable, int status) {
             super(message);
             this.retriable = retriable;
+            this.status = status;
         }
 
         public boolean retriable() {
             return retriable;
+        }
+
+        /** 401 or 403: the credentials are wrong or revoked, so no request can succeed until someone fixes them. */
+        public boolean unauthorized() {
+            return status == 401 || status == 403;
         }
     }
 }

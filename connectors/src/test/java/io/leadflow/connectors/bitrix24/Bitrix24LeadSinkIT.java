@@ -1,15 +1,9 @@
 package io.leadflow.connectors.bitrix24;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.DeadLetter;
-import io.leadflow.avro.LeadAssigned;
 import io.leadflow.avro.LeadClass;
-import io.leadflow.avro.LeadCreated;
-import io.leadflow.avro.LeadEvent;
-import io.leadflow.avro.LeadTouched;
 import io.leadflow.avro.MarketingSource;
-import io.leadflow.avro.TouchChannel;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
@@ -18,12 +12,10 @@ import io.leadflow.http.HealthChecks;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.testing.FakeBitrix24;
 import io.leadflow.testing.KafkaTestBroker;
+import io.leadflow.testing.LeadEventFixtures;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +36,8 @@ class Bitrix24LeadSinkIT {
     private static final String SCOPE = "bitrix24-lead-sink-it";
     private static final Map<String, String> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
     private static final Instant T0 = Instant.parse("2026-11-23T07:30:00Z");
+
+    private static final LeadEventFixtures EVENTS = new LeadEventFixtures(T0);
 
     private static Topics topics;
     private static FakeBitrix24 portal;
@@ -70,13 +64,13 @@ class Bitrix24LeadSinkIT {
         // Given two leads' events — an answered call from an ad that a rotation gave to anna (portal user 17), a
         // missed call of the same contact, a form nobody could take — while the portal is down
         portal.down(true);
-        produce(
-                created("L1", "+79161234567", LeadClass.ANSWERED_CALL, Vendor.MANGO, "entry-1", "101", 95,
+        LeadEventFixtures.produce(KAFKA.bootstrapServers(), topics,
+                EVENTS.created("L1", "+79161234567", LeadClass.ANSWERED_CALL, Vendor.MANGO, "entry-1", "101", 95,
                         new MarketingSource("yandex", "cpc", "brand", null, null)),
-                assigned("L1", "+79161234567", 3, "anna", "17"),
-                touched("L1", "+79161234567", 4, "entry-2"),
-                created("L2", "+79169999999", LeadClass.FORM, Vendor.CALLTOUCH, null, null, 0, new MarketingSource("google", "cpc", null, null, null)),
-                assigned("L2", "+79169999999", 2, null, null));
+                EVENTS.assigned("L1", "+79161234567", 3, "anna", "bitrix24", "17"),
+                EVENTS.missedCall("L1", "+79161234567", 4, "entry-2"),
+                EVENTS.created("L2", "+79169999999", LeadClass.FORM, Vendor.CALLTOUCH, null, null, 0, new MarketingSource("google", "cpc", null, null, null)),
+                EVENTS.assigned("L2", "+79169999999", 2, null, "bitrix24", null));
 
         try (Bitrix24LeadSink sink = Bitrix24LeadSink.startIfConfigured(config, topics, KAFKA.bootstrapServers(),
                 name -> new VendorApi(name, 1000, 2, Duration.ofMillis(20)))) {
@@ -124,7 +118,7 @@ class Bitrix24LeadSinkIT {
         assertThat(missed.path("STATUS_CODE").asText()).isEqualTo("304");
         // And nothing was refused
         Topic<?, DeadLetter> dlq = topics.deadLetter();
-        assertThat(KAFKA.readCommitted(dlq.name(), dlq.keySerde().deserializer(), dlq.valueSerde().deserializer(), 0,
+        assertThat(KAFKA.readCommitted(dlq.name(), dlq.keySerde().deserializer(), dlq.valueSerde().deserializer(), 1,
                 Duration.ofSeconds(1))).extracting(ConsumerRecord::value).isEmpty();
     }
 
@@ -140,38 +134,5 @@ class Bitrix24LeadSinkIT {
             }
             Thread.sleep(50);
         }
-    }
-
-    private static void produce(LeadEvent... events) throws Exception {
-        Topic<ContactKey, LeadEvent> topic = topics.leadEvents();
-        try (KafkaProducer<ContactKey, LeadEvent> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            for (LeadEvent event : events) {
-                producer.send(new ProducerRecord<>(topic.name(), new ContactKey(event.getTenant(), event.getContact()), event)).get();
-            }
-        }
-    }
-
-    private static LeadEvent created(String leadId, String contact, LeadClass leadClass, Vendor vendor, String callId, String answeredBy,
-                                     int talk, MarketingSource marketing) {
-        return event(leadId, contact, 1, LeadCreated.newBuilder().setLeadClass(leadClass)
-                .setChannel(leadClass == LeadClass.FORM ? TouchChannel.FORM : TouchChannel.CALL).setVendor(vendor).setCallId(callId)
-                .setLine("+74951234567").setAnsweredBy(answeredBy).setTalkSeconds(talk).setMarketing(marketing).build());
-    }
-
-    private static LeadEvent assigned(String leadId, String contact, long sequence, String owner, String bitrixUser) {
-        return event(leadId, contact, sequence, LeadAssigned.newBuilder().setOwner(owner).setTeam("sales")
-                .setRule(owner == null ? "fallback-queue" : "round-robin").setReason("test")
-                .setCrmUsers(bitrixUser == null ? Map.of() : Map.of("bitrix24", bitrixUser)).build());
-    }
-
-    private static LeadEvent touched(String leadId, String contact, long sequence, String callId) {
-        return event(leadId, contact, sequence, LeadTouched.newBuilder().setTouchId("mango:summary:" + callId).setChannel(TouchChannel.CALL)
-                .setVendor(Vendor.MANGO).setCallId(callId).setMissed(true).build());
-    }
-
-    private static LeadEvent event(String leadId, String contact, long sequence, Object payload) {
-        return LeadEvent.newBuilder().setEventId(leadId + "#" + sequence).setLeadId(leadId).setTenant("acme").setContact(contact)
-                .setSequence(sequence).setOccurredAt(T0.plusSeconds(sequence)).setPayload(payload).build();
     }
 }
