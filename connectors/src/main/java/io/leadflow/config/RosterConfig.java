@@ -25,6 +25,12 @@ public record RosterConfig(Map<String, TeamSpec> teams, Map<String, String> line
         for (Map.Entry<String, ManagerSpec> manager : managers.entrySet()) {
             requireTeam(teams, manager.getValue().team(), "roster.managers." + manager.getKey() + ".team");
         }
+        for (Map.Entry<String, TeamSpec> team : teams.entrySet()) {
+            if (team.getValue().lead() != null && !managers.containsKey(team.getValue().lead())) {
+                throw new IllegalArgumentException("roster.teams." + team.getKey() + ".lead names manager '" + team.getValue().lead()
+                        + "', which roster.managers does not have");
+            }
+        }
         if (teams.values().stream().filter(TeamSpec::fallback).count() > 1) {
             throw new IllegalArgumentException("roster: at most one team may be the fallback team");
         }
@@ -40,8 +46,10 @@ public record RosterConfig(Map<String, TeamSpec> teams, Map<String, String> line
      * @param strategy how the team's managers take turns (default round-robin)
      * @param fallback leads no other rule places go to this team
      * @param queue    where the team's leads wait when no manager can take them (default {@code <team>-queue})
+     * @param lead     the team lead's manager id: accountable for the team's response SLAs (hears of breaches)
      */
-    public record TeamSpec(String name, RoutingStrategy strategy, @JsonProperty("fallback") boolean fallback, String queue) {
+    public record TeamSpec(String name, RoutingStrategy strategy, @JsonProperty("fallback") boolean fallback, String queue,
+                           String lead) {
         public TeamSpec {
             strategy = strategy == null ? RoutingStrategy.ROUND_ROBIN : strategy;
         }

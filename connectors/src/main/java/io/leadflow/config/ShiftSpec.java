@@ -61,6 +61,23 @@ public record ShiftSpec(String timeZone, Map<String, List<String>> weekly, Map<S
         return false;
     }
 
+    /** A working period: from {@code start} (inclusive) to {@code end} (exclusive). */
+    public record Period(Instant start, Instant end) {
+    }
+
+    /** The periods that start on {@code date}, in time order; one running past midnight ends the next day. */
+    public List<Period> periodsStarting(LocalDate date, ZoneId tenantZone) {
+        ZoneId zone = timeZone == null ? tenantZone : ZoneId.of(timeZone);
+        List<Period> periods = new java.util.ArrayList<>();
+        for (String interval : intervals(date)) {
+            LocalTime[] t = parse(interval);
+            LocalDate endDate = t[1].isAfter(t[0]) ? date : date.plusDays(1);
+            periods.add(new Period(date.atTime(t[0]).atZone(zone).toInstant(), endDate.atTime(t[1]).atZone(zone).toInstant()));
+        }
+        periods.sort(java.util.Comparator.comparing(Period::start));
+        return periods;
+    }
+
     private List<String> intervals(LocalDate date) {
         List<String> exception = exceptions.get(date.toString());
         return exception != null ? exception : weekly.getOrDefault(code(date.getDayOfWeek()), List.of());

@@ -13,12 +13,15 @@ import java.util.Map;
  *
  * @param timeZone where the tenant's naive vendor times (CallTouch, Zadarma) and business days live
  * @param region   ISO country used to read phone numbers written without a country code
+ * @param sla      response and stage SLAs, callbacks (defaults: first response within 24 hours)
+ * @param alerts   where alerts are delivered; absent: they stay on {@code leadflow.alerts}
  */
 public record TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
                            CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm, LeadsConfig leads,
-                           RosterConfig roster) {
+                           RosterConfig roster, SlaConfig sla, AlertsConfig alerts) {
     public TenantConfig {
         leads = leads == null ? LeadsConfig.defaults() : leads;
+        sla = sla == null ? SlaConfig.defaults() : sla;
         roster = roster == null ? new RosterConfig(null, null, null) : roster;
         timeZone = timeZone == null ? "Europe/Moscow" : timeZone;
         region = region == null ? "RU" : region;
@@ -27,13 +30,13 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
 
     /** A tenant with only Mango Office configured. */
     public TenantConfig(String timeZone, String region, MangoConfig mango) {
-        this(timeZone, region, mango, null, null, null, null, null, null);
+        this(timeZone, region, mango, null, null, null, null, null, null, null, null);
     }
 
     /** A tenant with the default lead rules. */
     public TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
                         CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm) {
-        this(timeZone, region, mango, zadarma, calltouch, bitrix24, amocrm, null, null);
+        this(timeZone, region, mango, zadarma, calltouch, bitrix24, amocrm, null, null, null, null);
     }
 
     /**

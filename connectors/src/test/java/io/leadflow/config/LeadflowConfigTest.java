@@ -70,4 +70,43 @@ class LeadflowConfigTest {
                 "tenants: {a: {amocrm: {secret: s, apiUrl: 'https://a.amocrm.ru', accessToken: t, leads: {}}}}", n -> null))
                 .hasMessageContaining("leadIdField");
     }
+
+    @Test
+    void slaPoliciesDefaultToTwentyFourHoursAndReadTheirClocksHolidaysAndCallbacks() throws Exception {
+        var sla = LeadflowConfig.parse("""
+                tenants:
+                  a:
+                    sla:
+                      holidays: ["2027-01-01"]
+                      policies: {MISSED_CALL: {target: PT2H, clock: business, warnAt: [0.8, 0.5], reassignAfter: PT1H}}
+                      callbacks: [PT10M, next-morning]
+                """, n -> null).tenant("a").orElseThrow().sla();
+        assertThat(sla.policyFor("MISSED_CALL").target()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(sla.policyFor("MISSED_CALL").clock()).isEqualTo(SlaConfig.Clock.BUSINESS);
+        assertThat(sla.policyFor("MISSED_CALL").warnAt()).containsExactly(0.5, 0.8);
+        assertThat(sla.policyFor("FORM").target()).as("the default policy").isEqualTo(java.time.Duration.ofHours(24));
+        assertThat(sla.businessHours().exceptions()).containsEntry("2027-01-01", java.util.List.of());
+        assertThat(sla.businessHours().weekly()).containsEntry("MON", java.util.List.of("09:00-18:00")).doesNotContainKey("SAT");
+        assertThat(sla.callbacks()).containsExactly("PT10M", "next-morning");
+        assertThat(LeadflowConfig.parse("tenants: {a: {}}", n -> null).tenant("a").orElseThrow().sla().callbacks())
+                .containsExactly("PT15M", "PT1H", "next-morning");
+    }
+
+    @Test
+    void slaAndAlertMistakesFailAtLoadTime() {
+        assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {sla: {policies: {missed: {target: PT1H}}}}}", n -> null))
+                .hasMessageContaining("sla.policies.missed is not one of");
+        assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {sla: {policies: {default: {warnAt: [1.5]}}}}}", n -> null))
+                .hasMessageContaining("warnAt fractions must be between 0 and 1");
+        assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {sla: {policies: {default: {clock: lunar}}}}}", n -> null))
+                .hasMessageContaining("'calendar' or 'business'");
+        assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {sla: {callbacks: [soon]}}}", n -> null))
+                .hasMessageContaining("'soon' is not a duration");
+        assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {alerts: {language: de}}}", n -> null))
+                .hasMessageContaining("alerts.language must be one of");
+        assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {alerts: {webhook: {url: 'http://x'}}}}", n -> null))
+                .hasMessageContaining("alerts.webhook.secret is required");
+        assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {roster: {teams: {s: {lead: nobody}}}}}", n -> null))
+                .hasMessageContaining("roster.teams.s.lead names manager 'nobody'");
+    }
 }

@@ -3,6 +3,10 @@ package io.leadflow.app;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.gateway.RawEventWriter;
 import io.leadflow.connectors.VendorWebhooks;
+import io.leadflow.connectors.alerts.AlertSink;
+import io.leadflow.connectors.alerts.AlertmanagerAlertSink;
+import io.leadflow.connectors.alerts.TelegramAlertSink;
+import io.leadflow.connectors.alerts.WebhookAlertSink;
 import io.leadflow.connectors.amocrm.AmoCrmLeadSink;
 import io.leadflow.connectors.bitrix24.Bitrix24Enricher;
 import io.leadflow.connectors.bitrix24.Bitrix24LeadSink;
@@ -33,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -131,6 +136,19 @@ public final class LeadflowNode implements AutoCloseable {
                     started.add(0, amoCrmLeads);
                     health.add("amocrmLeadSink", amoCrmLeads::health);
                 }
+                Map<String, AlertSink> alertSinks = new LinkedHashMap<>();
+                alertSinks.put("telegramAlerts", TelegramAlertSink.startIfConfigured(config, topics, bootstrapServers, VendorApi::defaults,
+                        Clock.systemUTC()));
+                alertSinks.put("webhookAlerts", WebhookAlertSink.startIfConfigured(config, topics, bootstrapServers, VendorApi::defaults,
+                        Clock.systemUTC()));
+                alertSinks.put("alertmanagerAlerts", AlertmanagerAlertSink.startIfConfigured(config, topics, bootstrapServers,
+                        VendorApi::defaults, Clock.systemUTC()));
+                alertSinks.forEach((name, sink) -> {
+                    if (sink != null) {
+                        started.add(0, sink);
+                        health.add(name, sink::health);
+                    }
+                });
             }
             started.add(0, http); // closed first: stop taking requests before anything they need stops
             http.start(httpOptions.host, port);

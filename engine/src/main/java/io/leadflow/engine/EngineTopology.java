@@ -4,6 +4,7 @@ import io.leadflow.config.LeadflowConfig;
 import io.leadflow.intake.IntakeTopology;
 import io.leadflow.lead.LeadTopology;
 import io.leadflow.routing.RoutingTopology;
+import io.leadflow.sla.SlaTiming;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -12,7 +13,7 @@ import org.apache.kafka.streams.TopologyConfig;
 import java.time.Duration;
 import java.util.Map;
 
-/** The whole engine as one Kafka Streams topology: intake, routing, the lead lifecycle. Tests call {@link #build}. */
+/** The whole engine as one Kafka Streams topology: intake, routing, the lead lifecycle with its SLAs. Tests call {@link #build}. */
 public final class EngineTopology {
     /** Vendors retry within hours, but CallTouch records and reconciliation pulls can be days late: remember a week. */
     public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofDays(7);
@@ -22,10 +23,15 @@ public final class EngineTopology {
 
     /** @param streamsProperties the engine's Kafka Streams configuration, which the topology's own config derives from */
     public static Topology build(Topics topics, LeadflowConfig config, Map<String, Object> streamsProperties) {
+        return build(topics, config, streamsProperties, SlaTiming.DEFAULT);
+    }
+
+    /** @param timing how SLA timers are checked (tests shorten it) */
+    public static Topology build(Topics topics, LeadflowConfig config, Map<String, Object> streamsProperties, SlaTiming timing) {
         Topology topology = new Topology(new TopologyConfig(new StreamsConfig(streamsProperties)));
         IntakeTopology.addTo(topology, topics, config, DEFAULT_DEDUPE_WINDOW);
         RoutingTopology.addTo(topology, topics, config);
-        LeadTopology.addTo(topology, topics, config);
+        LeadTopology.addTo(topology, topics, config, timing);
         return topology;
     }
 }

@@ -21,6 +21,7 @@ import io.leadflow.avro.ResponseEvidence;
 import io.leadflow.avro.StageOutcome;
 import io.leadflow.avro.TouchChannel;
 import io.leadflow.config.TenantConfig.LeadsConfig;
+import io.leadflow.sla.SlaClocks;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -114,6 +115,16 @@ public final class LeadLifecycle {
                         .setRule(assignment.getRule()).setReason(assignment.getReason()).setCrmUsers(assignment.getCrmUsers()).build());
         return new Decision(List.of(assigned), LeadState.newBuilder(current).setSequence(sequence)
                 .setOwner(assignment.getOwner()).setTeam(assignment.getTeam()).build());
+    }
+
+    /** Events the lead's SLA clocks decided ({@code io.leadflow.sla}), numbered on from the lead's last. */
+    public static Decision record(LeadState lead, List<SlaClocks.Due> due) {
+        List<LeadEvent> events = new ArrayList<>();
+        long sequence = lead.getSequence();
+        for (SlaClocks.Due event : due) {
+            events.add(envelope(lead.getLeadId(), lead, event.causeId(), event.at(), ++sequence, event.payload()));
+        }
+        return new Decision(events, LeadState.newBuilder(lead).setSequence(sequence).build());
     }
 
     /** The lead's first response (later ones change nothing): what stops its SLA clock. */

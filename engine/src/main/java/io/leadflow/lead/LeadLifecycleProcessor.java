@@ -1,5 +1,6 @@
 package io.leadflow.lead;
 
+import io.leadflow.avro.Alert;
 import io.leadflow.avro.CallDirection;
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.ContactKey;
@@ -16,16 +17,26 @@ import io.leadflow.avro.RoutingCommand;
 import io.leadflow.avro.TeamKey;
 import io.leadflow.avro.Touch;
 import io.leadflow.config.LeadflowConfig;
+import io.leadflow.config.SlaConfig;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.routing.Roster;
 import io.leadflow.routing.RosterStore;
 import io.leadflow.routing.RoutingPlan;
+import io.leadflow.sla.DueTimersPunctuator;
+import io.leadflow.sla.SlaClocks;
+import io.leadflow.sla.SlaPolicies;
+import io.leadflow.sla.SlaTiming;
+import io.leadflow.sla.TimerIndex;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Instant;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
 
 
 /**
@@ -34,6 +45,13 @@ import java.time.ZoneId;
  * the team routers' assignments — are all keyed by contact and partitioned alike, so all of one contact's inputs
  * are handled in order by one task. It asks the team routers ({@link RoutingPlan}) to place each new lead,
  * to hand it to the manager who answered it, and to free an owner's slot when the lead closes or moves.
+ * <p>
+ * It also keeps each lead's SLA clocks ({@link SlaClocks}): every state it writes has its clocks started or stopped
+ * by the lead's events, and the lead's next SLA step is a timer in a time-ordered store ({@link TimerIndex}). Due
+ * timers fire before a record of a later event time is applied (so event time decides whether a response beat a
+ * deadline) and, once the task has caught up, by the wall clock ({@link DueTimersPunctuator}). Firing reads the lead,
+ * appends its SLA events to the lead's log, alerts people and may ask the team's router to reassign it — in the same
+ * transaction as everything else, so an alert is neither lost nor repeated by a crash.
  */
 public final class LeadLifecycleProcessor implements Processor<ContactKey, Object, Object, Object> {
     private final LeadflowConfig config;
@@ -42,19 +60,27 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
     private final String eventsChild;
     private final String stateChild;
     private final String routingChild;
+    private final String alertsChild;
+    private final String timerStoreName;
+    private final SlaTiming timing;
+    private final Map<String, SlaPolicies> slaPolicies = new HashMap<>();
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<ContactKey, LeadState> leads;
     private KeyValueStore<String, ContactKey> leadIds;
     private KeyValueStore<String, RosterEntry> roster;
+    private TimerIndex timers;
+    private DueTimersPunctuator punctuator;
 
-    public LeadLifecycleProcessor(LeadflowConfig config, String storeName, String indexStoreName, String eventsChild,
-                                  String stateChild, String routingChild) {
+    public LeadLifecycleProcessor(LeadflowConfig config, LeadTopology.Names names, SlaTiming timing) {
         this.config = config;
-        this.storeName = storeName;
-        this.indexStoreName = indexStoreName;
-        this.eventsChild = eventsChild;
-        this.stateChild = stateChild;
-        this.routingChild = routingChild;
+        this.storeName = names.stateStore();
+        this.indexStoreName = names.leadIdStore();
+        this.timerStoreName = names.timerStore();
+        this.eventsChild = names.events();
+        this.stateChild = names.state();
+        this.routingChild = names.routing();
+        this.alertsChild = names.alerts();
+        this.timing = timing;
     }
 
     @Override
@@ -63,10 +89,21 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         this.leads = context.getStateStore(storeName);
         this.leadIds = context.getStateStore(indexStoreName);
         this.roster = context.getStateStore(RosterStore.NAME);
+        this.timers = new TimerIndex(context.getStateStore(timerStoreName));
+        this.punctuator = new DueTimersPunctuator(timing.catchUpLag(), timing.idleAfter(), context.currentSystemTimeMs(), this::fireDue);
+        context.schedule(timing.tick(), PunctuationType.WALL_CLOCK_TIME, punctuator);
     }
 
     @Override
     public void process(Record<ContactKey, Object> record) {
+        long now = context.currentSystemTimeMs();
+        punctuator.seen(record.timestamp(), now);
+        // what was due before this record happened fires first (never past the wall clock: a record dated ahead must
+        // not fire tomorrow's warnings today)
+        long upTo = Math.min(record.timestamp(), now);
+        if (timers.mayHaveDue(upTo)) {
+            fireDue(upTo);
+        }
         // Java 17: no pattern matching in switch yet
         if (record.value() instanceof CallEvent call && call.getDirection() == CallDirection.OUTBOUND) {
             ContactKey key = new ContactKey(call.getTenant(), call.getContact());
@@ -116,7 +153,12 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         if (decision.state() == null) {
             return;
         }
-        leads.put(key, decision.state());
+        String tenant = decision.state().getTenant();
+        SlaClocks.Tracked tracked = SlaClocks.track(before, decision.state(), decision.events(), policies(tenant),
+                () -> roster(tenant), zone(tenant));
+        LeadState state = tracked.state();
+        leads.put(key, state);
+        timers.schedule(timerId(key), SlaClocks.nextDue(state).map(Instant::toEpochMilli));
         for (LeadEvent event : decision.events()) {
             if (event.getSequence() == 1) {
                 leadIds.put(event.getLeadId(), key);
@@ -126,8 +168,49 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         }
         if (!decision.events().isEmpty()) {
             long time = decision.events().get(decision.events().size() - 1).getOccurredAt().toEpochMilli();
-            context.forward(new Record<>(key, decision.state(), time), stateChild);
+            context.forward(new Record<>(key, state, time), stateChild);
         }
+        tracked.alerts().forEach(alert -> alert(key, alert));
+    }
+
+    /** Fires the SLA steps of every lead due by {@code upTo} (at most a tick's worth; the next call goes on). */
+    private void fireDue(long upTo) {
+        for (String id : timers.due(upTo, timing.maxFiredPerTick())) {
+            ContactKey key = contactOf(id);
+            LeadState lead = leads.get(key);
+            if (lead == null) {
+                timers.schedule(id, java.util.Optional.empty());
+                continue;
+            }
+            String tenant = lead.getTenant();
+            SlaClocks.Fired fired = SlaClocks.fire(lead, Instant.ofEpochMilli(upTo), policies(tenant), roster(tenant), zone(tenant));
+            apply(key, fired.state(), LeadLifecycle.record(fired.state(), fired.events()));
+            fired.alerts().forEach(alert -> alert(key, alert));
+            fired.commands().forEach(this::route);
+        }
+    }
+
+    private void alert(ContactKey key, Alert alert) {
+        context.forward(new Record<>(key, alert, alert.getAt().toEpochMilli()), alertsChild);
+    }
+
+    private SlaPolicies policies(String tenant) {
+        return slaPolicies.computeIfAbsent(tenant, t -> new SlaPolicies(
+                config.tenant(t).map(TenantConfig::sla).orElseGet(SlaConfig::defaults), zone(t)));
+    }
+
+    private ZoneId zone(String tenant) {
+        return config.tenant(tenant).map(TenantConfig::zone).orElse(ZoneId.of("UTC"));
+    }
+
+    /** Timers are per contact (one open lead each): tenant and contact, which holds no NUL. */
+    private static String timerId(ContactKey key) {
+        return key.getTenant() + '\0' + key.getContact();
+    }
+
+    private static ContactKey contactOf(String timerId) {
+        int split = timerId.indexOf('\0');
+        return new ContactKey(timerId.substring(0, split), timerId.substring(split + 1));
     }
 
     /** What the team routers must hear of an event: a new lead to place, an answer that hands it over, a slot to free. */
@@ -162,8 +245,7 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
     }
 
     private Roster roster(String tenant) {
-        ZoneId zone = config.tenant(tenant).map(TenantConfig::zone).orElse(ZoneId.of("UTC"));
-        return RosterStore.roster(roster, tenant, zone);
+        return RosterStore.roster(roster, tenant, zone(tenant));
     }
 
     private void route(RoutingCommand command) {

@@ -5,11 +5,13 @@ import io.leadflow.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+import io.leadflow.sla.SlaTiming;
+import io.leadflow.sla.TimerIndex;
 
 /**
  * The lead sub-topology: canonical calls, touches, (re-keyed by contact) CRM stage changes and the team
- * routers' assignments → {@link LeadLifecycleProcessor} → lead events + lead state, and routing commands for
- * the team routers.
+ * routers' assignments → {@link LeadLifecycleProcessor} → lead events + lead state, routing commands for the team
+ * routers, and SLA alerts.
  */
 public final class LeadTopology {
     public static final String CALLS_SOURCE = "lead-calls-source";
@@ -23,14 +25,25 @@ public final class LeadTopology {
     public static final String STATE_STORE = "lead-state-store";
     /** Lead id → contact, beside the lead's state: answers "which contact is lead X" on the instance that holds X. */
     public static final String LEAD_ID_STORE = "lead-id-index-store";
+    /** Each lead's next SLA step, in time order (see {@code TimerIndex}). */
+    public static final String TIMER_STORE = "lead-sla-timer-store";
     public static final String EVENTS_SINK = "lead-events-sink";
     public static final String STATE_SINK = "lead-state-sink";
     public static final String ROUTING_SINK = "lead-routing-commands-sink";
+    public static final String ALERTS_SINK = "lead-alerts-sink";
+
+    /** The stores and children the lifecycle processor uses. */
+    public record Names(String stateStore, String leadIdStore, String timerStore, String events, String state, String routing,
+                        String alerts) {
+    }
+
+    private static final Names NAMES = new Names(STATE_STORE, LEAD_ID_STORE, TIMER_STORE, EVENTS_SINK, STATE_SINK, ROUTING_SINK,
+            ALERTS_SINK);
 
     private LeadTopology() {
     }
 
-    public static void addTo(Topology topology, Topics topics, LeadflowConfig config) {
+    public static void addTo(Topology topology, Topics topics, LeadflowConfig config, SlaTiming timing) {
         var calls = topics.calls();
         var touches = topics.touches();
         var events = topics.leadEvents();
@@ -53,15 +66,18 @@ public final class LeadTopology {
                 assignments.name());
 
         topology.addProcessor(LIFECYCLE,
-                () -> new LeadLifecycleProcessor(config, STATE_STORE, LEAD_ID_STORE, EVENTS_SINK, STATE_SINK, ROUTING_SINK),
+                () -> new LeadLifecycleProcessor(config, NAMES, timing),
                 CALLS_SOURCE, TOUCHES_SOURCE, CRM_BY_CONTACT_SOURCE, ASSIGNMENTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(LEAD_ID_STORE), Serdes.String(), state.keySerde()), LIFECYCLE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STATE_STORE), state.keySerde(), state.valueSerde()), LIFECYCLE);
+        topology.addStateStore(TimerIndex.storeBuilder(TIMER_STORE), LIFECYCLE);
         topology.addSink(EVENTS_SINK, events.name(), events.keySerde().serializer(), events.valueSerde().serializer(), LIFECYCLE);
         topology.addSink(STATE_SINK, state.name(), state.keySerde().serializer(), state.valueSerde().serializer(), LIFECYCLE);
         var commands = topics.routingCommands();
         topology.addSink(ROUTING_SINK, commands.name(), commands.keySerde().serializer(), commands.valueSerde().serializer(), LIFECYCLE);
+        var alerts = topics.alerts();
+        topology.addSink(ALERTS_SINK, alerts.name(), alerts.keySerde().serializer(), alerts.valueSerde().serializer(), LIFECYCLE);
     }
 }

@@ -32,8 +32,9 @@ public final class Roster {
         }
     }
 
+    /** Empty for null: a lead the routers have not placed yet has no team. */
     public Optional<Team> team(String id) {
-        return Optional.ofNullable(teams.get(id));
+        return Optional.ofNullable(id == null ? null : teams.get(id));
     }
 
     public Optional<String> teamOfLine(String line) {

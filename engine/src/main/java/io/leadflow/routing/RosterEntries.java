@@ -45,7 +45,7 @@ public final class RosterEntries {
 
     public static RosterEntry team(String tenant, String id, TeamSpec spec, String source, Instant now) {
         return base(tenant, RosterKind.TEAM, id, source, now).setTeam(Team.newBuilder().setName(spec.name())
-                .setStrategy(spec.strategy()).setFallback(spec.fallback()).setQueue(spec.queue()).build()).build();
+                .setStrategy(spec.strategy()).setFallback(spec.fallback()).setQueue(spec.queue()).setLead(spec.lead()).build()).build();
     }
 
     public static RosterEntry line(String tenant, TenantConfig config, String number, String team, String source, Instant now) {

@@ -58,6 +58,12 @@ public final class RoutingPlan {
         return roster.managerWithExtension(extension).map(manager -> toAnswerer(lead, manager, extension, commandId, roster, at));
     }
 
+    /** The lead's team picks someone else than its owner by rotation: the owner let its SLA lapse. */
+    public static RoutingCommand reassign(LeadState lead, String reason, String commandId, Instant at) {
+        return RoutingCommand.newBuilder(command(lead, lead.getTeam() != null ? lead.getTeam() : NO_TEAM, null, "sla-reassign", reason,
+                commandId, at)).setExclude(lead.getOwner()).build();
+    }
+
     /** Frees an owner's slot on their team: their lead closed or moved to someone else. */
     public static RoutingCommand release(String tenant, String team, String owner, String leadId, String contact, String commandId,
                                          Instant at) {

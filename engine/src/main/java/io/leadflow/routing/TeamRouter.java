@@ -7,6 +7,7 @@ import io.leadflow.avro.LeadAssignment;
 import io.leadflow.avro.Manager;
 import io.leadflow.avro.RoutingCommand;
 import io.leadflow.avro.RoutingCommandKind;
+import io.leadflow.avro.RoutingStrategy;
 import io.leadflow.avro.Team;
 import io.leadflow.avro.TeamLoad;
 
@@ -22,7 +23,8 @@ import java.util.Optional;
  * (answered the call, returning client) is kept and does not use a rotation turn. Otherwise the team's
  * strategy picks among its managers who are available, on shift (at the lead's event time) and under capacity:
  * round-robin, least-loaded (ties broken in rotation order) or smooth weighted round-robin. When nobody can
- * take the lead it waits in the team's queue and an alert says why. Open-lead counts go up on assignment and
+ * take the lead it waits in the team's queue and an alert says why. A lead taken from its owner (an SLA breach)
+ * goes to anyone but them. Open-lead counts go up on assignment and
  * down on release.
  */
 public final class TeamRouter {
@@ -57,7 +59,9 @@ public final class TeamRouter {
         for (String id : roster.managersOf(command.getTeam())) {
             Manager manager = roster.manager(id).orElseThrow();
             int held = open.getOrDefault(id, 0);
-            if (!manager.getAvailable()) {
+            if (id.equals(command.getExclude())) {
+                passedOver.add(id + " is who it is taken from");
+            } else if (!manager.getAvailable()) {
                 passedOver.add(id + " unavailable");
             } else if (!roster.onShift(id, command.getAt())) {
                 passedOver.add(id + " off shift");
@@ -83,9 +87,12 @@ public final class TeamRouter {
         };
         open.merge(pick, 1, Integer::sum);
         String rule = team.get().getStrategy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        // the load is part of the reason only where it decided: how many leads an owner holds when a lead arrives
+        // depends on when the releases of other leads reached the router, which a replay need not repeat
         int held = open.get(pick) - 1;
-        String reason = command.getReason() + "; " + rule + " in team " + command.getTeam() + " → " + pick
-                + " (" + held + (held == 1 ? " open lead)" : " open leads)") + skipped;
+        String holding = team.get().getStrategy() == RoutingStrategy.LEAST_LOADED
+                ? " (" + held + (held == 1 ? " open lead)" : " open leads)") : "";
+        String reason = command.getReason() + "; " + rule + " in team " + command.getTeam() + " → " + pick + holding + skipped;
         return new Outcome(new TeamLoad(open, pick, credits), assignment(command, pick, null, rule, reason, roster), null);
     }
 
@@ -111,6 +118,7 @@ public final class TeamRouter {
     private static Outcome unplaced(TeamLoad load, RoutingCommand command, String queue, String reason, AlertSeverity severity) {
         Alert alert = Alert.newBuilder().setAlertId("unassigned:" + command.getCommandId()).setTenant(command.getTenant())
                 .setKind(AlertKind.LEAD_UNASSIGNED).setSeverity(severity).setLeadId(command.getLeadId()).setTeam(command.getTeam())
+                .setContact(command.getContact())
                 .setMessage("Lead " + command.getLeadId() + " has no owner: " + reason).setAt(command.getAt()).build();
         return new Outcome(load, assignment(command, null, queue, "fallback-queue", reason, null), alert);
     }

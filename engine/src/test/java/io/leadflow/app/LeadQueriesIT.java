@@ -43,7 +43,17 @@ class LeadQueriesIT {
     static final KafkaTestBroker KAFKA = new KafkaTestBroker();
     private static final String SCOPE = "lead-queries-it";
     private static final Map<String, String> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
-    private static final LeadflowConfig CONFIG = LeadflowConfig.load(null);
+    /** The demo tenant's Mango secrets, with a duty manager always on and no SLA step within the test's reach. */
+    private static final LeadflowConfig CONFIG = config("""
+            tenants:
+              demo:
+                timeZone: Europe/Moscow
+                mango: {apiKey: demo-key, apiSalt: demo-salt}
+                roster:
+                  teams: {sales: {fallback: true}}
+                  managers: {duty: {team: sales, extensions: ["105"]}}
+                sla: {policies: {default: {target: P3650D, warnAt: []}}, callbacks: []}
+            """);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int CALLERS = 12;
@@ -98,7 +108,7 @@ class LeadQueriesIT {
             assertThat(mango.mango("summary", json).send(HTTP, gateway, Duration.ofSeconds(15)).statusCode()).isEqualTo(200);
         }
         Topics topics = new Topics(SchemaRegistryClients.fromConfig(REGISTRY), REGISTRY);
-        // each lead is created, then placed by the routers (at 03:53 Moscow time only the demo roster's duty manager works)
+        // each lead is created, then placed by the routers
         List<ConsumerRecord<ContactKey, LeadEvent>> events = KafkaTestBroker.readCommittedUntil(KAFKA.bootstrapServers(),
                 topics.leadEvents().name(), topics.leadEvents().keySerde().deserializer(), topics.leadEvents().valueSerde().deserializer(),
                 records -> records.stream().filter(r -> r.value().getPayload() instanceof LeadAssigned).count() >= CALLERS,
@@ -141,5 +151,16 @@ class LeadQueriesIT {
     private static HttpResponse<String> get(LeadflowNode node, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static LeadflowConfig config(String yaml) {
+        try {
+            Path file = java.nio.file.Files.createTempFile("lead-queries-it", ".yaml");
+            java.nio.file.Files.writeString(file, yaml);
+            file.toFile().deleteOnExit();
+            return LeadflowConfig.load(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

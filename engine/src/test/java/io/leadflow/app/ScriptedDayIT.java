@@ -149,7 +149,7 @@ class ScriptedDayIT {
                 "+79160000004", "boris (round-robin)",
                 "+79160000005", "anna (round-robin)"));
         assertThat(reason(events, "+79160000002")).isEqualTo(
-                "line +74951234567 → team sales; round-robin in team sales → anna (1 open lead) (boris off shift)");
+                "line +74951234567 → team sales; round-robin in team sales → anna (boris off shift)");
         assertThat(reason(events, "+79160000005")).startsWith("no line → fallback team sales; round-robin in team sales → anna");
         // And the lead API answers with the owner
         JsonNode c3 = JSON.readTree(get("/api/leads?tenant=acme&phone=8%20916%20000-00-03"));
@@ -176,7 +176,9 @@ class ScriptedDayIT {
         send(acme.mango("summary", summary("e6", "79160000006", SALES_LINE, "102", MONDAY_10.plusSeconds(6 * 3600), false)));
         send(acme.mango("summary", summary("e7", "79160000007", SALES_LINE, "102", MONDAY_10.plusSeconds(6 * 3600 + 600), false)));
         List<LeadEvent> later = awaitAssignments(8);
-        assertThat(later.subList(events.size(), later.size())).filteredOn(e -> e.getPayload() instanceof LeadAssigned)
+        java.util.Set<String> before = events.stream().map(LeadEvent::getEventId).collect(Collectors.toSet());
+        // (a new read interleaves the partitions anew: what is new is what the first read did not have)
+        assertThat(later).filteredOn(e -> !before.contains(e.getEventId())).filteredOn(e -> e.getPayload() instanceof LeadAssigned)
                 .extracting(e -> ((LeadAssigned) e.getPayload()).getOwner()).containsExactly("boris", "boris");
         // And the roster API refuses what would break routing, saying why
         assertThat(put("/api/roster/acme/managers/zoe", "{\"team\": \"nope\"}").body()).contains("unknown_team");

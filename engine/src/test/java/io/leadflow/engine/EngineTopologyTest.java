@@ -208,7 +208,9 @@ class EngineTopologyTest {
         pipeAt("entry-2", MangoRequests.summaryJson("entry-2", "79161234567", false, pastWindow.getEpochSecond()), pastWindow);
         pipeAt("entry-1", first, pastWindow.plusSeconds(1)); // after the window: a new delivery
 
-        assertThat(leadEvents.readValuesToList()).filteredOn(e -> !(e.getPayload() instanceof LeadAssigned)).extracting(e -> e.getCauseId())
+        assertThat(leadEvents.readValuesToList()).filteredOn(e -> !(e.getPayload() instanceof LeadAssigned))
+                .filteredOn(e -> !e.getCauseId().startsWith("sla:")) // a week passes: the lead's SLA clocks fire meanwhile
+                .extracting(e -> e.getCauseId())
                 .containsExactly("mango:summary:entry-1", "mango:summary:entry-2", "mango:summary:entry-1");
     }
 

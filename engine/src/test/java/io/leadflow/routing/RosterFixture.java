@@ -24,7 +24,13 @@ final class RosterFixture {
     private final List<RosterEntry> entries = new ArrayList<>();
 
     RosterFixture team(String id, RoutingStrategy strategy, boolean fallback) {
-        entries.add(RosterEntries.team("t", id, new TeamSpec(null, strategy, fallback, null), RosterEntries.FROM_CONFIG, Instant.EPOCH));
+        return team(id, strategy, fallback, null);
+    }
+
+    /** @param lead the team lead (accountable for its SLAs) */
+    RosterFixture team(String id, RoutingStrategy strategy, boolean fallback, String lead) {
+        entries.add(RosterEntries.team("t", id, new TeamSpec(null, strategy, fallback, null, lead), RosterEntries.FROM_CONFIG,
+                Instant.EPOCH));
         return this;
     }
 

@@ -78,7 +78,7 @@ class RoutingTopologyTest {
         List<LeadAssigned> assignments = assignments();
         assertThat(assignments).extracting(a -> a.getOwner() + ":" + a.getRule())
                 .containsExactly("anna:round-robin", "null:fallback-queue", "anna:round-robin");
-        assertThat(assignments.get(0).getReason()).isEqualTo("line +74951234567 → team sales; round-robin in team sales → anna (0 open leads) (boris off shift)");
+        assertThat(assignments.get(0).getReason()).isEqualTo("line +74951234567 → team sales; round-robin in team sales → anna (boris off shift)");
         assertThat(assignments.get(1).getQueue()).isEqualTo("sales-inbox");
         assertThat(assignments.get(1).getReason()).contains("anna at capacity 1/1", "boris off shift");
 

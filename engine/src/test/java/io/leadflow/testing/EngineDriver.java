@@ -28,13 +28,18 @@ public final class EngineDriver implements AutoCloseable {
     private final TopologyTestDriver driver;
 
     public EngineDriver(String scope, LeadflowConfig config, Path stateDir) {
+        this(scope, config, stateDir, Instant.now());
+    }
+
+    /** @param wallClock where the driver's wall clock starts ({@code advanceWallClockTime} moves it on) */
+    public EngineDriver(String scope, LeadflowConfig config, Path stateDir, Instant wallClock) {
         this.scope = scope;
         Map<String, String> registry = Map.of("schema.registry.url", "mock://" + scope);
         topics = new Topics(SchemaRegistryClients.fromConfig(registry), registry);
         EngineSettings settings = new EngineSettings(scope, "unused:9092", registry, stateDir, 1, 1, 0, null, null);
         Properties props = new Properties();
         props.putAll(settings.streamsProperties());
-        driver = new TopologyTestDriver(EngineTopology.build(topics, config, settings.streamsProperties()), props);
+        driver = new TopologyTestDriver(EngineTopology.build(topics, config, settings.streamsProperties()), props, wallClock);
         // as the engine does at start-up: the configured roster is on its topic before the first lead
         TestInputTopic<RosterKey, RosterEntry> roster = input(topics.roster());
         config.tenants().forEach((tenant, tenantConfig) ->

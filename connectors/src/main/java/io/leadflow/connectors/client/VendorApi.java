@@ -145,6 +145,11 @@ public final class VendorApi {
             return retriable;
         }
 
+        /** The HTTP status the vendor answered with; 0 when it did not answer. */
+        public int status() {
+            return status;
+        }
+
         /** 401 or 403: the credentials are wrong or revoked, so no request can succeed until someone fixes them. */
         public boolean unauthorized() {
             return status == 401 || status == 403;

@@ -1,62 +1,29 @@
 package io.leadflow.connectors.crm;
 
-import io.leadflow.avro.ContactKey;
-import io.leadflow.avro.DeadLetter;
 import io.leadflow.avro.LeadClass;
 import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.LeadTouched;
-import io.leadflow.avro.RawKey;
 import io.leadflow.avro.Vendor;
-import io.leadflow.connectors.client.RetryingConsumer;
-import io.leadflow.connectors.client.VendorApi.VendorApiException;
-import io.leadflow.http.HealthChecks.Health;
-import io.leadflow.topics.DeadLetters;
-import io.leadflow.topics.Topic;
+import io.leadflow.connectors.client.TopicSink;
 import io.leadflow.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Puts leadflow's leads where the sales team works: one CRM lead per leadflow lead, its owner, its PBX calls.
- * Reads {@code leadflow.lead-events} (read_committed), hands each event of a tenant the CRM serves to
- * {@link #deliver} and commits the event's offset once the CRM has it. Subclasses speak one CRM's API and must
- * make every write safe to repeat (look before adding), because an event is delivered again whenever its answer
- * was lost or the process stopped before the commit.
- * <ul>
- *   <li>No answer, 429, 5xx, or credentials the CRM refuses: the sink waits and tries again from the first
- *       unfinished event, reporting DOWN meanwhile — an outage or a revoked token delays, never loses.</li>
- *   <li>A request the CRM refuses for this event alone (an unknown user id): the event goes to the dead-letter
- *       topic with the CRM's answer, and the sink goes on.</li>
- * </ul>
+ * A {@link TopicSink} of {@code leadflow.lead-events}: subclasses speak one CRM's API and must make every write safe
+ * to repeat (look before adding), because an event is delivered again whenever its answer was lost or the process
+ * stopped before the commit.
  */
-public abstract class CrmLeadSink implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(CrmLeadSink.class);
+public abstract class CrmLeadSink extends TopicSink<LeadEvent> {
     /** Recorded as the origin of what leadflow writes into a CRM. */
     public static final String ORIGINATOR = "leadflow";
     private static final int REMEMBERED_LEADS = 10_000;
 
-    private final String crm;
-    private final String stage;
-    private final Topic<ContactKey, LeadEvent> events;
-    private final Topic<RawKey, DeadLetter> deadLetter;
-    private final KafkaProducer<byte[], byte[]> deadLetters;
-    private final RetryingConsumer worker;
     /** leadflow lead id → CRM lead id: saves a lookup per event; the CRM stays the truth. */
     private final Map<String, String> crmIds = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -71,28 +38,12 @@ public abstract class CrmLeadSink implements AutoCloseable {
      * @param stage the dead letters' stage, e.g. {@code amocrm-lead-sink}
      */
     protected CrmLeadSink(String crm, String group, String stage, Topics topics, String bootstrapServers) {
-        this.crm = crm;
-        this.stage = stage;
-        this.events = topics.leadEvents();
-        this.deadLetter = topics.deadLetter();
-        this.deadLetters = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                new ByteArraySerializer(), new ByteArraySerializer());
-        this.worker = new RetryingConsumer(group, bootstrapServers, events.name(), 20, this::deliver, () -> { }, () -> { });
+        super(crm, group, stage, topics.leadEvents(), topics, bootstrapServers);
     }
 
-    /** Whether this CRM takes the leads of {@code tenant}. */
-    protected abstract boolean serves(String tenant);
-
-    /** Writes one lead event into the CRM; safe to repeat. */
-    protected abstract void deliver(LeadEvent event) throws VendorApiException, InterruptedException;
-
-    protected final void start() {
-        worker.start();
-    }
-
-    public Health health() {
-        return worker.health("delivering");
+    @Override
+    protected final String tenantOf(LeadEvent event) {
+        return event.getTenant();
     }
 
     /** The CRM id this sink last found or made for {@code leadId}, or null. */
@@ -102,38 +53,6 @@ public abstract class CrmLeadSink implements AutoCloseable {
 
     protected final void remember(String leadId, String crmId) {
         crmIds.put(leadId, crmId);
-    }
-
-    private void deliver(ConsumerRecords<byte[], byte[]> batch, KafkaConsumer<byte[], byte[]> consumer)
-            throws VendorApiException, InterruptedException {
-        for (ConsumerRecord<byte[], byte[]> record : batch) {
-            LeadEvent event = events.valueSerde().deserializer().deserialize(record.topic(), record.value());
-            if (serves(event.getTenant())) {
-                try {
-                    deliver(event);
-                } catch (VendorApiException e) {
-                    if (e.retriable() || e.unauthorized()) {
-                        throw e;
-                    }
-                    deadLetter(record, event, e);
-                }
-            }
-            consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
-        }
-    }
-
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, LeadEvent event, VendorApiException e) {
-        log.warn("{} refused lead event {} of {}; dead-lettered: {}", crm, event.getEventId(), event.getTenant(), e.getMessage());
-        try {
-            deadLetters.send(DeadLetters.serialized(deadLetter, DeadLetters.keyFor(event.getTenant(), record.topic(), record.partition(),
-                    record.offset()), DeadLetters.of(event.getTenant(), stage, e.getMessage(), e, record.topic(), record.partition(),
-                    record.offset(), record.key(), record.value()))).get();
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new org.apache.kafka.common.errors.InterruptException(interrupted);
-        } catch (ExecutionException failed) {
-            throw new org.apache.kafka.common.KafkaException("Could not dead-letter " + event.getEventId(), failed.getCause());
-        }
     }
 
     /** A PBX call that opened or touched a lead: what a CRM shows in the lead's card. */
@@ -168,11 +87,5 @@ public abstract class CrmLeadSink implements AutoCloseable {
                 : created.getLeadClass() == LeadClass.RETURNING ? "Повторное обращение"
                 : "Входящий звонок";
         return what + " " + contact;
-    }
-
-    @Override
-    public void close() {
-        worker.close();
-        deadLetters.close(Duration.ofSeconds(5));
     }
 }

@@ -1,29 +1,30 @@
 package io.leadflow.engine.state;
 
-import org.apache.kafka.common.serialization.Serdes;
+import static io.leadflow.engine.state.TimeIndexKeys.idEntry;
+import static io.leadflow.engine.state.TimeIndexKeys.idOf;
+import static io.leadflow.engine.state.TimeIndexKeys.isTimeEntry;
+import static io.leadflow.engine.state.TimeIndexKeys.time;
+import static io.leadflow.engine.state.TimeIndexKeys.timeEntry;
+import static io.leadflow.engine.state.TimeIndexKeys.timePrefix;
+
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A set of keys remembered for a retention period, in one key-value store holding two kinds of entries:
- * {@code 'k' ++ key → timestamp} to answer "seen?", and {@code 't' ++ 8-byte big-endian timestamp ++ key}
- * as a time index, so expiry scans only the entries that expire, not every key held.
+ * A set of keys remembered for a retention period, in one key-value store holding two kinds of entries
+ * ({@link TimeIndexKeys}): {@code 'k' ++ key → timestamp} to answer "seen?", and {@code 't' ++ 8-byte big-endian
+ * timestamp ++ key} as a time index, so expiry scans only the entries that expire, not every key held.
  * (A key-value store rather than a window store: under Kafka 4.3 a key-value store keeps its changelog
  * offsets in RocksDB and survives a clean restart without being rebuilt.)
  */
 public final class ExpiringKeys {
-    private static final byte KEY = 'k';
-    private static final byte TIME = 't';
     private static final byte[] PRESENT = new byte[0];
 
     private final KeyValueStore<Bytes, byte[]> store;
@@ -35,18 +36,18 @@ public final class ExpiringKeys {
     }
 
     public static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
+        return TimeIndexKeys.storeBuilder(name);
     }
 
     public boolean contains(String key) {
-        return store.get(keyEntry(key)) != null;
+        return store.get(idEntry(key)) != null;
     }
 
     /** Remembers {@code key} as of {@code timestamp}; a key already held keeps its first timestamp. */
     public void add(String key, long timestamp) {
-        Bytes entry = keyEntry(key);
+        Bytes entry = idEntry(key);
         if (store.get(entry) == null) {
-            store.put(entry, ByteBuffer.allocate(Long.BYTES).putLong(timestamp).array());
+            store.put(entry, time(timestamp));
             store.put(timeEntry(timestamp, key), PRESENT);
         }
     }
@@ -67,30 +68,15 @@ public final class ExpiringKeys {
         try (KeyValueIterator<Bytes, byte[]> due = store.range(timePrefix(0), timePrefix(cutoff))) {
             while (due.hasNext() && expired.size() < limit) {
                 KeyValue<Bytes, byte[]> entry = due.next();
-                if (entry.key.get().length > 1 + Long.BYTES) {
+                if (isTimeEntry(entry.key)) {
                     expired.add(entry.key);
                 }
             }
         }
         for (Bytes timeEntry : expired) {
-            byte[] raw = timeEntry.get();
             store.delete(timeEntry);
-            store.delete(keyEntry(new String(raw, 1 + Long.BYTES, raw.length - 1 - Long.BYTES, StandardCharsets.UTF_8)));
+            store.delete(idEntry(idOf(timeEntry)));
         }
         return expired.size();
-    }
-
-    private static Bytes keyEntry(String key) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(1 + k.length).put(KEY).put(k).array());
-    }
-
-    private static Bytes timeEntry(long timestamp, String key) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(1 + Long.BYTES + k.length).put(TIME).putLong(timestamp).put(k).array());
-    }
-
-    private static Bytes timePrefix(long timestamp) {
-        return Bytes.wrap(ByteBuffer.allocate(1 + Long.BYTES).put(TIME).putLong(timestamp).array());
     }
 }
