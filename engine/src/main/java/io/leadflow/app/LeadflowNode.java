@@ -22,6 +22,7 @@ import io.leadflow.http.HealthChecks;
 import io.leadflow.lead.LeadApi;
 import io.leadflow.routing.RosterApi;
 import io.leadflow.routing.RosterLog;
+import io.leadflow.sla.SlaMetrics;
 import io.leadflow.http.HttpServer;
 import io.leadflow.http.KafkaClusterHealth;
 import io.leadflow.registry.client.SchemaRegistryClients;
@@ -80,6 +81,8 @@ public final class LeadflowNode implements AutoCloseable {
             started.add(kafka);
             health.add("kafka", kafka);
             Topics topics = new Topics(SchemaRegistryClients.fromConfig(registryConfig), registryConfig);
+            ProcessMetrics metrics = new ProcessMetrics();
+            started.add(metrics);
             LeadflowEngine engine = null;
             RosterLog rosterLog = null;
             // an engine advertises its HTTP address to the others (lead queries), so the port is fixed before it starts
@@ -97,12 +100,16 @@ public final class LeadflowNode implements AutoCloseable {
                 EngineSettings settings = new EngineSettings(engineOptions.applicationId, bootstrapServers, registryConfig,
                         engineOptions.stateDir, engineOptions.streamThreads, engineOptions.replicationFactor,
                         engineOptions.standbyReplicas, engineOptions.instanceId, advertised.host() + ":" + advertised.port());
-                engine = new LeadflowEngine(EngineTopology.build(topics, config, settings.streamsProperties()), settings,
-                        topics.all().stream().filter(Topic::purgedOnceConsumed).map(Topic::name).toList()).start();
+                engine = new LeadflowEngine(EngineTopology.build(topics, config, settings.streamsProperties(),
+                        new SlaMetrics(metrics.registry())), settings,
+                        topics.all().stream().filter(Topic::purgedOnceConsumed).map(Topic::name).toList());
+                metrics.bind(engine.streams());
+                engine.start();
                 started.add(0, engine);
                 health.add("engine", engine::health);
             }
             HttpServer http = new HttpServer(health, httpOptions.maxBodyBytes);
+            metrics.mount(http);
             if (engine != null) {
                 new LeadApi(engine.streams(), config, topics, advertised).mount(http);
                 new RosterApi(engine.streams(), config, rosterLog, Clock.systemUTC()).mount(http);

@@ -4,6 +4,7 @@ import io.leadflow.config.LeadflowConfig;
 import io.leadflow.intake.IntakeTopology;
 import io.leadflow.lead.LeadTopology;
 import io.leadflow.routing.RoutingTopology;
+import io.leadflow.sla.SlaMetrics;
 import io.leadflow.sla.SlaTiming;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,15 +24,15 @@ public final class EngineTopology {
 
     /** @param streamsProperties the engine's Kafka Streams configuration, which the topology's own config derives from */
     public static Topology build(Topics topics, LeadflowConfig config, Map<String, Object> streamsProperties) {
-        return build(topics, config, streamsProperties, SlaTiming.DEFAULT);
+        return build(topics, config, streamsProperties, SlaMetrics.unpublished());
     }
 
-    /** @param timing how SLA timers are checked (tests shorten it) */
-    public static Topology build(Topics topics, LeadflowConfig config, Map<String, Object> streamsProperties, SlaTiming timing) {
+    /** @param metrics where the SLA's numbers go (the process's Prometheus registry) */
+    public static Topology build(Topics topics, LeadflowConfig config, Map<String, Object> streamsProperties, SlaMetrics metrics) {
         Topology topology = new Topology(new TopologyConfig(new StreamsConfig(streamsProperties)));
         IntakeTopology.addTo(topology, topics, config, DEFAULT_DEDUPE_WINDOW);
         RoutingTopology.addTo(topology, topics, config);
-        LeadTopology.addTo(topology, topics, config, timing);
+        LeadTopology.addTo(topology, topics, config, SlaTiming.DEFAULT, metrics);
         return topology;
     }
 }

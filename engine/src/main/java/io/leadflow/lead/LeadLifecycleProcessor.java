@@ -24,6 +24,7 @@ import io.leadflow.routing.RosterStore;
 import io.leadflow.routing.RoutingPlan;
 import io.leadflow.sla.DueTimersPunctuator;
 import io.leadflow.sla.SlaClocks;
+import io.leadflow.sla.SlaMetrics;
 import io.leadflow.sla.SlaPolicies;
 import io.leadflow.sla.SlaTiming;
 import io.leadflow.sla.TimerIndex;
@@ -63,7 +64,13 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
     private final String alertsChild;
     private final String timerStoreName;
     private final SlaTiming timing;
+    private final SlaMetrics metrics;
+    private final String countsStoreName;
     private final Map<String, SlaPolicies> slaPolicies = new HashMap<>();
+    /** This task's open leads per "tenant|SLA state", as its counts store holds them. */
+    private final Map<String, Long> openLeads = new HashMap<>();
+    private String task;
+    private KeyValueStore<String, Long> counts;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<ContactKey, LeadState> leads;
     private KeyValueStore<String, ContactKey> leadIds;
@@ -71,7 +78,7 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
     private TimerIndex timers;
     private DueTimersPunctuator punctuator;
 
-    public LeadLifecycleProcessor(LeadflowConfig config, LeadTopology.Names names, SlaTiming timing) {
+    public LeadLifecycleProcessor(LeadflowConfig config, LeadTopology.Names names, SlaTiming timing, SlaMetrics metrics) {
         this.config = config;
         this.storeName = names.stateStore();
         this.indexStoreName = names.leadIdStore();
@@ -81,6 +88,8 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         this.routingChild = names.routing();
         this.alertsChild = names.alerts();
         this.timing = timing;
+        this.metrics = metrics;
+        this.countsStoreName = names.countsStore();
     }
 
     @Override
@@ -92,6 +101,17 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         this.timers = new TimerIndex(context.getStateStore(timerStoreName));
         this.punctuator = new DueTimersPunctuator(timing.catchUpLag(), timing.idleAfter(), context.currentSystemTimeMs(), this::fireDue);
         context.schedule(timing.tick(), PunctuationType.WALL_CLOCK_TIME, punctuator);
+        this.task = context.taskId().toString();
+        this.counts = context.getStateStore(countsStoreName);
+        try (var all = counts.all()) {
+            all.forEachRemaining(entry -> openLeads.put(entry.key, entry.value));
+        }
+        metrics.openLeads(task, openLeads);
+    }
+
+    @Override
+    public void close() {
+        metrics.forget(task);
     }
 
     @Override
@@ -158,12 +178,14 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
                 () -> roster(tenant), zone(tenant));
         LeadState state = tracked.state();
         leads.put(key, state);
+        count(before, state);
         timers.schedule(timerId(key), SlaClocks.nextDue(state).map(Instant::toEpochMilli));
         for (LeadEvent event : decision.events()) {
             if (event.getSequence() == 1) {
                 leadIds.put(event.getLeadId(), key);
             }
             context.forward(new Record<>(key, event, event.getOccurredAt().toEpochMilli()), eventsChild);
+            metrics.record(event, state);
             routeAfter(event, before, decision);
         }
         if (!decision.events().isEmpty()) {
@@ -184,10 +206,34 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
             }
             String tenant = lead.getTenant();
             SlaClocks.Fired fired = SlaClocks.fire(lead, Instant.ofEpochMilli(upTo), policies(tenant), roster(tenant), zone(tenant));
+            count(lead, fired.state());
             apply(key, fired.state(), LeadLifecycle.record(fired.state(), fired.events()));
             fired.alerts().forEach(alert -> alert(key, alert));
             fired.commands().forEach(this::route);
         }
+    }
+
+    /** Moves the lead between the open-lead counts of its SLA states (a new, a closed lead: in or out). */
+    private void count(LeadState before, LeadState after) {
+        String was = SlaMetrics.stateOf(before);
+        String is = SlaMetrics.stateOf(after);
+        boolean sameLead = before != null && before.getLeadId().equals(after.getLeadId());
+        if (sameLead && java.util.Objects.equals(was, is)) {
+            return;
+        }
+        if (was != null) {
+            add(before.getTenant() + "|" + was, -1);
+        }
+        if (is != null) {
+            add(after.getTenant() + "|" + is, 1);
+        }
+        metrics.openLeads(task, openLeads);
+    }
+
+    private void add(String tenantState, long delta) {
+        long count = openLeads.getOrDefault(tenantState, 0L) + delta;
+        openLeads.put(tenantState, count);
+        counts.put(tenantState, count);
     }
 
     private void alert(ContactKey key, Alert alert) {

@@ -5,6 +5,7 @@ import io.leadflow.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+import io.leadflow.sla.SlaMetrics;
 import io.leadflow.sla.SlaTiming;
 import io.leadflow.sla.TimerIndex;
 
@@ -32,18 +33,21 @@ public final class LeadTopology {
     public static final String ROUTING_SINK = "lead-routing-commands-sink";
     public static final String ALERTS_SINK = "lead-alerts-sink";
 
+    /** Open leads per tenant and SLA state, kept with the leads so the gauges survive restarts (see {@code SlaMetrics}). */
+    public static final String COUNTS_STORE = "lead-sla-counts-store";
+
     /** The stores and children the lifecycle processor uses. */
-    public record Names(String stateStore, String leadIdStore, String timerStore, String events, String state, String routing,
-                        String alerts) {
+    public record Names(String stateStore, String leadIdStore, String timerStore, String countsStore, String events, String state,
+                        String routing, String alerts) {
     }
 
-    private static final Names NAMES = new Names(STATE_STORE, LEAD_ID_STORE, TIMER_STORE, EVENTS_SINK, STATE_SINK, ROUTING_SINK,
-            ALERTS_SINK);
+    private static final Names NAMES = new Names(STATE_STORE, LEAD_ID_STORE, TIMER_STORE, COUNTS_STORE, EVENTS_SINK, STATE_SINK,
+            ROUTING_SINK, ALERTS_SINK);
 
     private LeadTopology() {
     }
 
-    public static void addTo(Topology topology, Topics topics, LeadflowConfig config, SlaTiming timing) {
+    public static void addTo(Topology topology, Topics topics, LeadflowConfig config, SlaTiming timing, SlaMetrics metrics) {
         var calls = topics.calls();
         var touches = topics.touches();
         var events = topics.leadEvents();
@@ -66,13 +70,15 @@ public final class LeadTopology {
                 assignments.name());
 
         topology.addProcessor(LIFECYCLE,
-                () -> new LeadLifecycleProcessor(config, NAMES, timing),
+                () -> new LeadLifecycleProcessor(config, NAMES, timing, metrics),
                 CALLS_SOURCE, TOUCHES_SOURCE, CRM_BY_CONTACT_SOURCE, ASSIGNMENTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(LEAD_ID_STORE), Serdes.String(), state.keySerde()), LIFECYCLE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STATE_STORE), state.keySerde(), state.valueSerde()), LIFECYCLE);
         topology.addStateStore(TimerIndex.storeBuilder(TIMER_STORE), LIFECYCLE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTS_STORE), Serdes.String(), Serdes.Long()),
+                LIFECYCLE);
         topology.addSink(EVENTS_SINK, events.name(), events.keySerde().serializer(), events.valueSerde().serializer(), LIFECYCLE);
         topology.addSink(STATE_SINK, state.name(), state.keySerde().serializer(), state.valueSerde().serializer(), LIFECYCLE);
         var commands = topics.routingCommands();

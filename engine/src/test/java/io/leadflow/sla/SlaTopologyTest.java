@@ -20,6 +20,7 @@ import io.leadflow.avro.StageOutcome;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.testing.EngineDriver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,37 @@ class SlaTopologyTest {
             assertThat(alerts.get(1).getDeadline()).isEqualTo(at(2026, 11, 23, 11, 0));
             assertThat(alerts.get(1).getAlertId()).as("deterministic, so a sink can deliver it once").endsWith("/response:MISSED_CALL/1");
         }
+    }
+
+    @Test
+    void theMetricsCountOpenLeadsBySlaStateBreachesByOwnerAndResponseTimes() throws IOException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Path config = Files.writeString(dir.resolve("metrics.yaml"), CONFIG.formatted("", "[]"));
+        try (EngineDriver engine = new EngineDriver("sla-topology-test", LeadflowConfig.load(config), dir.resolve("metrics"),
+                at(2026, 11, 20, 18, 56), new SlaMetrics(registry))) {
+            missedCall(engine, at(2026, 11, 20, 18, 55));
+            assertThat(open(registry, "running")).isEqualTo(1);
+
+            engine.driver().advanceWallClockTime(Duration.between(at(2026, 11, 20, 18, 56), at(2026, 11, 23, 11, 30)));
+            assertThat(open(registry, "running")).isZero();
+            assertThat(open(registry, "breached")).isEqualTo(1);
+            assertThat(registry.get("leadflow.sla.breaches").tags("tenant", "acme", "team", "sales", "owner", "anna",
+                    "policy", "response:MISSED_CALL").counter().count()).isEqualTo(1);
+            assertThat(registry.get("leadflow.sla.warnings").counter().count()).isEqualTo(1);
+
+            callback(engine, "cb-1", "101", 60, at(2026, 11, 23, 11, 29));
+            assertThat(open(registry, "breached")).isZero();
+            assertThat(open(registry, "met")).isEqualTo(1);
+            var responses = registry.get("leadflow.lead.response").tags("lead_class", "MISSED_CALL", "evidence", "OUTBOUND_CONNECTED").timer();
+            assertThat(responses.count()).isEqualTo(1);
+            assertThat(responses.totalTime(java.util.concurrent.TimeUnit.MINUTES))
+                    .isEqualTo(Duration.between(at(2026, 11, 20, 18, 55), at(2026, 11, 23, 11, 29)).toMinutes());
+        }
+    }
+
+    private static double open(SimpleMeterRegistry registry, String state) {
+        var gauge = registry.find("leadflow.leads.open").tags("tenant", "acme", "sla_state", state).gauge();
+        return gauge == null ? 0 : gauge.value();
     }
 
     @Test

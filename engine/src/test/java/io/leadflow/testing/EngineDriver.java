@@ -7,6 +7,7 @@ import io.leadflow.engine.EngineSettings;
 import io.leadflow.engine.EngineTopology;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.routing.RosterEntries;
+import io.leadflow.sla.SlaMetrics;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.streams.TestInputTopic;
@@ -33,13 +34,18 @@ public final class EngineDriver implements AutoCloseable {
 
     /** @param wallClock where the driver's wall clock starts ({@code advanceWallClockTime} moves it on) */
     public EngineDriver(String scope, LeadflowConfig config, Path stateDir, Instant wallClock) {
+        this(scope, config, stateDir, wallClock, SlaMetrics.unpublished());
+    }
+
+    /** @param metrics where the SLA's numbers go, for tests that read them */
+    public EngineDriver(String scope, LeadflowConfig config, Path stateDir, Instant wallClock, SlaMetrics metrics) {
         this.scope = scope;
         Map<String, String> registry = Map.of("schema.registry.url", "mock://" + scope);
         topics = new Topics(SchemaRegistryClients.fromConfig(registry), registry);
         EngineSettings settings = new EngineSettings(scope, "unused:9092", registry, stateDir, 1, 1, 0, null, null);
         Properties props = new Properties();
         props.putAll(settings.streamsProperties());
-        driver = new TopologyTestDriver(EngineTopology.build(topics, config, settings.streamsProperties()), props, wallClock);
+        driver = new TopologyTestDriver(EngineTopology.build(topics, config, settings.streamsProperties(), metrics), props, wallClock);
         // as the engine does at start-up: the configured roster is on its topic before the first lead
         TestInputTopic<RosterKey, RosterEntry> roster = input(topics.roster());
         config.tenants().forEach((tenant, tenantConfig) ->

@@ -64,7 +64,11 @@ public final class RetryingConsumer implements AutoCloseable {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords,
+                // a process killed outright holds its partitions until its session times out: keep that short, so a
+                // restarted or another gateway goes on delivering within seconds, not Kafka's default 45
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, group);
         thread.setDaemon(true);
     }
