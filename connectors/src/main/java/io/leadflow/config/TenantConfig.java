@@ -15,10 +15,11 @@ import java.util.Map;
  * @param region   ISO country used to read phone numbers written without a country code
  * @param sla      response and stage SLAs, callbacks (defaults: first response within 24 hours)
  * @param alerts   where alerts are delivered; absent: they stay on {@code leadflow.alerts}
+ * @param attribution source attribution for marketing; absent: no attribution output for this tenant
  */
 public record TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
                            CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm, LeadsConfig leads,
-                           RosterConfig roster, SlaConfig sla, AlertsConfig alerts) {
+                           RosterConfig roster, SlaConfig sla, AlertsConfig alerts, AttributionConfig attribution) {
     public TenantConfig {
         leads = leads == null ? LeadsConfig.defaults() : leads;
         sla = sla == null ? SlaConfig.defaults() : sla;
@@ -30,13 +31,13 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
 
     /** A tenant with only Mango Office configured. */
     public TenantConfig(String timeZone, String region, MangoConfig mango) {
-        this(timeZone, region, mango, null, null, null, null, null, null, null, null);
+        this(timeZone, region, mango, null, null, null, null, null, null, null, null, null);
     }
 
     /** A tenant with the default lead rules. */
     public TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
                         CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm) {
-        this(timeZone, region, mango, zadarma, calltouch, bitrix24, amocrm, null, null, null, null);
+        this(timeZone, region, mango, zadarma, calltouch, bitrix24, amocrm, null, null, null, null, null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.leadflow.app;
 
+import io.leadflow.attribution.ChannelApi;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.gateway.RawEventWriter;
 import io.leadflow.connectors.VendorWebhooks;
@@ -112,6 +113,7 @@ public final class LeadflowNode implements AutoCloseable {
             metrics.mount(http);
             if (engine != null) {
                 new LeadApi(engine.streams(), config, topics, advertised).mount(http);
+                new ChannelApi(engine.streams(), config, advertised).mount(http);
                 new RosterApi(engine.streams(), config, rosterLog, Clock.systemUTC()).mount(http);
             }
             if (gatewayMode != Gateway.OFF) {

@@ -1,5 +1,6 @@
 package io.leadflow.engine;
 
+import io.leadflow.attribution.AttributionTopology;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.intake.IntakeTopology;
 import io.leadflow.lead.LeadTopology;
@@ -14,7 +15,7 @@ import org.apache.kafka.streams.TopologyConfig;
 import java.time.Duration;
 import java.util.Map;
 
-/** The whole engine as one Kafka Streams topology: intake, routing, the lead lifecycle with its SLAs. Tests call {@link #build}. */
+/** The whole engine as one Kafka Streams topology: intake, routing, the lead lifecycle with its SLAs, attribution. Tests call {@link #build}. */
 public final class EngineTopology {
     /** Vendors retry within hours, but CallTouch records and reconciliation pulls can be days late: remember a week. */
     public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofDays(7);
@@ -33,6 +34,7 @@ public final class EngineTopology {
         IntakeTopology.addTo(topology, topics, config, DEFAULT_DEDUPE_WINDOW);
         RoutingTopology.addTo(topology, topics, config);
         LeadTopology.addTo(topology, topics, config, SlaTiming.DEFAULT, metrics);
+        AttributionTopology.addTo(topology, topics, config);
         return topology;
     }
 }

@@ -5,6 +5,7 @@ import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.LeadState;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
+import io.leadflow.engine.PeerQueries;
 import io.leadflow.http.ApiException;
 import io.leadflow.http.HttpServer;
 import io.leadflow.intake.PhoneNumbers;
@@ -21,14 +22,12 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
+
+import static io.leadflow.engine.PeerQueries.enc;
+import static io.leadflow.engine.PeerQueries.notReady;
+import static io.leadflow.engine.PeerQueries.required;
 
 /**
  * Current leads over HTTP, from the engine's state stores (interactive queries): by phone
@@ -38,14 +37,11 @@ import java.util.Optional;
  * it asks the others.
  */
 public final class LeadApi {
-    /** Marks a query forwarded by another instance: answer from local state only, never forward again. */
-    static final String LOCAL = "local";
-
     private final KafkaStreams streams;
     private final LeadflowConfig config;
     private final Serializer<ContactKey> keySerializer;
     private final HostInfo self;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final PeerQueries peers = new PeerQueries();
 
     /** @param self this instance's {@code application.server}, or null for a single instance */
     public LeadApi(KafkaStreams streams, LeadflowConfig config, Topics topics, HostInfo self) {
@@ -72,7 +68,7 @@ public final class LeadApi {
         if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
             throw notReady();
         }
-        if (self != null && !self.equals(owner.activeHost()) && ctx.queryParam(LOCAL) == null) {
+        if (self != null && !self.equals(owner.activeHost()) && !PeerQueries.forwarded(ctx)) {
             relay(ctx, owner.activeHost(), "/api/leads?tenant=" + enc(tenantId) + "&phone=" + enc(contact));
             return;
         }
@@ -89,7 +85,7 @@ public final class LeadApi {
     private void byId(Context ctx) throws IOException, InterruptedException {
         String leadId = ctx.pathParam("leadId");
         Optional<LeadState> found = localById(leadId);
-        if (found.isEmpty() && self != null && ctx.queryParam(LOCAL) == null) {
+        if (found.isEmpty() && self != null && !PeerQueries.forwarded(ctx)) {
             for (StreamsMetadata instance : streams.streamsMetadataForStore(LeadTopology.LEAD_ID_STORE)) {
                 if (!self.equals(instance.hostInfo()) && relayIfFound(ctx, instance.hostInfo(), "/api/leads/" + enc(leadId))) {
                     return;
@@ -124,38 +120,16 @@ public final class LeadApi {
     }
 
     private void relay(Context ctx, HostInfo host, String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> answer = ask(host, pathAndQuery);
+        HttpResponse<String> answer = peers.ask(host, pathAndQuery);
         ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
     }
 
     private boolean relayIfFound(Context ctx, HostInfo host, String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> answer = ask(host, pathAndQuery);
+        HttpResponse<String> answer = peers.ask(host, pathAndQuery);
         if (answer.statusCode() != 200) {
             return false;
         }
         ctx.status(200).contentType("application/json").result(answer.body());
         return true;
-    }
-
-    private HttpResponse<String> ask(HostInfo host, String pathAndQuery) throws IOException, InterruptedException {
-        String separator = pathAndQuery.contains("?") ? "&" : "?";
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery + separator + LOCAL + "=true");
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String required(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.isBlank()) {
-            throw new ApiException(400, "missing_parameter", "Query parameter '" + name + "' is required");
-        }
-        return value;
-    }
-
-    private static ApiException notReady() {
-        return new ApiException(503, "not_ready", "The engine is rebalancing or restoring its state; retry shortly");
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

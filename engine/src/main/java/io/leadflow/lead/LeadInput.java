@@ -48,7 +48,8 @@ public record LeadInput(String id, String tenant, String contact, Instant at, To
         if (touch.getSource() == null && touch.getMedium() == null && touch.getCampaign() == null) {
             return null;
         }
-        return new MarketingSource(touch.getSource(), touch.getMedium(), touch.getCampaign(), touch.getContent(), touch.getTerm());
+        return new MarketingSource(touch.getSource(), touch.getMedium(), touch.getCampaign(), touch.getContent(), touch.getTerm(),
+                touch.getKeyword(), touch.getLandingPage(), touch.getCity());
     }
 
     public boolean isCall() {

@@ -253,7 +253,8 @@ public final class LeadLifecycle {
     /** The second report of a call already counted: recorded, not counted. */
     private static LeadState correct(LeadState current, LeadInput input, RecentCall first, List<LeadEvent> events) {
         long sequence = current.getSequence() + 1;
-        events.add(envelope(current.getLeadId(), input, sequence, touched(input, true)));
+        events.add(envelope(current.getLeadId(), input, sequence,
+                LeadTouched.newBuilder(touched(input, true)).setCorrects(first.getTouchId()).build()));
         List<RecentCall> calls = new ArrayList<>();
         for (RecentCall call : current.getRecentCalls()) {
             calls.add(call.getTouchId().equals(first.getTouchId()) ? RecentCall.newBuilder(call).setMatched(true).build() : call);

@@ -6,6 +6,7 @@ import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.LeadAssigned;
 import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
+import io.leadflow.attribution.AttributionModel;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.client.VendorRequests;
 import io.leadflow.registry.client.SchemaRegistryClients;
@@ -53,6 +54,7 @@ class LeadQueriesIT {
                   teams: {sales: {fallback: true}}
                   managers: {duty: {team: sales, extensions: ["105"]}}
                 sla: {policies: {default: {target: P3650D, warnAt: []}}, callbacks: []}
+                attribution: {hashSecret: s3cret}
             """);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -130,12 +132,39 @@ class LeadQueriesIT {
             }
         }
 
+        // And both instances give the whole day's channel figures, though each holds only some slices: the twelve
+        // direct calls of the day, all answered by nobody, in one slice per model
+        for (LeadflowNode node : nodes) {
+            JsonNode linear = awaitChannels(node, "/api/channels?tenant=demo&from=2025-11-20&to=2025-11-20&model=linear", CALLERS);
+            assertThat(linear.path("rows")).hasSize(1);
+            JsonNode slice = linear.path("rows").get(0);
+            assertThat(slice.path("source").asText() + "/" + slice.path("medium").asText()).isEqualTo("(direct)/(none)");
+            assertThat(slice.path("uniqueContacts").asLong()).isEqualTo(CALLERS);
+            assertThat(slice.path("answered").asDouble()).isZero();
+            assertThat(ok(node, "/api/channels?tenant=demo&from=2025-11-20&to=2025-11-20").path("rows"))
+                    .as("every model").hasSize(AttributionModel.values().length);
+        }
+
         // And questions without an answer get a clear one
         LeadflowNode any = nodes.get(1);
+        assertThat(get(any, "/api/channels?tenant=demo&from=2025-11-21&to=2025-11-20").statusCode()).isEqualTo(400);
+        assertThat(get(any, "/api/channels?tenant=demo&from=yesterday").statusCode()).isEqualTo(400);
         assertThat(get(any, "/api/leads?tenant=demo&phone=79990000000").statusCode()).isEqualTo(404);
         assertThat(get(any, "/api/leads?tenant=demo&phone=hello").statusCode()).isEqualTo(400);
         assertThat(get(any, "/api/leads?tenant=nobody&phone=79161234567").statusCode()).isEqualTo(404);
         assertThat(get(any, "/api/leads/no-such-lead").statusCode()).isEqualTo(404);
+    }
+
+    /** The channel figures once the slice's leads add up to {@code leads} (the aggregation trails the lead events). */
+    private static JsonNode awaitChannels(LeadflowNode node, String path, int leads) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        JsonNode answer = ok(node, path);
+        while (answer.path("rows").path(0).path("leads").asDouble() < leads && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            answer = ok(node, path);
+        }
+        assertThat(answer.path("rows").path(0).path("leads").asDouble()).as(answer.toString()).isEqualTo(leads);
+        return answer;
     }
 
     private static String caller(int i) {

@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A simulated business day of two tenants (one on Mango + CallTouch + amoCRM, one on Zadarma + CallTouch),
  * sent as real signed webhooks, with duplicates, late CallTouch records and out-of-order Mango states:
- * the engine emits exactly the calls, touches and stage changes the simulator says it should.
+ * the engine emits exactly the calls, touches and stage changes the simulator says it should, and no caller's
+ * number reaches a marketing topic.
  */
 class SimulatedTrafficIT {
     @RegisterExtension
@@ -92,6 +93,27 @@ class SimulatedTrafficIT {
         assertThat(distinctCount(topics.crmStageChanges(), report.expectedStageChanges(), r -> r.value().getTenant() + "|" + r.value().getEventId()))
                 .isEqualTo(report.expectedStageChanges());
         assertThat(read(topics.deadLetter(), 0)).isEmpty();
+
+        // And the marketing topics, read as raw bytes, hold no caller's number in any spelling: the demo tenant's
+        // attribution names contacts only by their keyed hash
+        java.util.Set<String> numbers = new java.util.TreeSet<>();
+        outcomes.forEach(r -> numbers.add(r.value().getContact()));
+        read(topics.touches(), 0).forEach(r -> numbers.add(r.value().getContact()));
+        assertThat(numbers).hasSizeGreaterThan(10);
+        var bytes = new org.apache.kafka.common.serialization.ByteArrayDeserializer();
+        for (String marketing : List.of(topics.attribution().name(), topics.channelPerformance().name())) {
+            List<ConsumerRecord<byte[], byte[]>> records = KafkaTestBroker.readCommitted(KAFKA.bootstrapServers(), marketing, bytes, bytes,
+                    1, Duration.ofSeconds(60), Duration.ofSeconds(3));
+            assertThat(records).as(marketing).isNotEmpty();
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                String raw = new String(record.key(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                        + new String(record.value(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                for (String number : numbers) {
+                    // +7 916 123-45-67 as E.164, and its last ten digits as any national spelling has them
+                    assertThat(raw).as(marketing).doesNotContain(number).doesNotContain(number.substring(number.length() - 10));
+                }
+            }
+        }
     }
 
     private static boolean isOutcome(ConsumerRecord<ContactKey, CallEvent> record) {

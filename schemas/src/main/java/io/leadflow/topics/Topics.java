@@ -1,7 +1,12 @@
 package io.leadflow.topics;
 
 import io.leadflow.avro.Alert;
+import io.leadflow.avro.AttributionEvent;
+import io.leadflow.avro.AttributionKey;
 import io.leadflow.avro.CallEvent;
+import io.leadflow.avro.ChannelDelta;
+import io.leadflow.avro.ChannelKey;
+import io.leadflow.avro.ChannelPerformance;
 import io.leadflow.avro.ConnectorCursor;
 import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.CrmKey;
@@ -47,6 +52,9 @@ public final class Topics {
     public static final String ROUTING_COMMANDS = PREFIX + "routing-commands";
     public static final String LEAD_ASSIGNMENTS = PREFIX + "lead-assignments";
     public static final String ALERTS = PREFIX + "alerts";
+    public static final String ATTRIBUTION = PREFIX + "attribution";
+    public static final String CHANNEL_DELTAS = PREFIX + "channel-deltas";
+    public static final String CHANNEL_PERFORMANCE = PREFIX + "channel-performance";
 
     /** Raw vendor requests are the source of truth for re-parsing: keep them long. */
     private static final long RAW_RETENTION_MS = Duration.ofDays(90).toMillis();
@@ -67,6 +75,9 @@ public final class Topics {
     private final Topic<TeamKey, RoutingCommand> routingCommands;
     private final Topic<ContactKey, LeadAssignment> leadAssignments;
     private final Topic<ContactKey, Alert> alerts;
+    private final Topic<AttributionKey, AttributionEvent> attribution;
+    private final Topic<ChannelKey, ChannelDelta> channelDeltas;
+    private final Topic<ChannelKey, ChannelPerformance> channelPerformance;
     private final SchemaRegistryClient registry;
     private final Map<String, ?> serdeConfig;
 
@@ -94,6 +105,9 @@ public final class Topics {
         routingCommands = rekeyed(ROUTING_COMMANDS, TeamKey.class, RoutingCommand.class, registry, serdeConfig);
         leadAssignments = rekeyed(LEAD_ASSIGNMENTS, ContactKey.class, LeadAssignment.class, registry, serdeConfig);
         alerts = topic(ALERTS, ContactKey.class, Alert.class, registry, serdeConfig, false, ALERT_RETENTION_MS);
+        attribution = topic(ATTRIBUTION, AttributionKey.class, AttributionEvent.class, registry, serdeConfig, false, FOREVER);
+        channelDeltas = rekeyed(CHANNEL_DELTAS, ChannelKey.class, ChannelDelta.class, registry, serdeConfig);
+        channelPerformance = topic(CHANNEL_PERFORMANCE, ChannelKey.class, ChannelPerformance.class, registry, serdeConfig, true, FOREVER);
     }
 
     public static String rawTopicName(Vendor vendor) {
@@ -169,6 +183,24 @@ public final class Topics {
         return alerts;
     }
 
+    /**
+     * Where each lead (and its revenue) came from under every model, for marketing: no raw phone numbers. Kept
+     * forever, every revision: a warehouse takes each lead's highest revision.
+     */
+    public Topic<AttributionKey, AttributionEvent> attribution() {
+        return attribution;
+    }
+
+    /** What each attribution revision changes in each channel slice, re-keyed by slice so one task adds a slice up. */
+    public Topic<ChannelKey, ChannelDelta> channelDeltas() {
+        return channelDeltas;
+    }
+
+    /** Channel performance for marketing (compacted): each slice's latest figures; no phone numbers. */
+    public Topic<ChannelKey, ChannelPerformance> channelPerformance() {
+        return channelPerformance;
+    }
+
     /** A serde for the values of a state store (registered under its changelog topic's subject). */
     public <T extends SpecificRecord> Serde<T> storeValueSerde(Class<T> type) {
         SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, registry);
@@ -179,7 +211,7 @@ public final class Topics {
     /** Every topic leadflow owns, for provisioning. */
     public List<Topic<?, ?>> all() {
         return Stream.concat(raw.values().stream(), Stream.of(calls, touches, crmStageChanges, crmChangesByContact,
-                        leadEvents, leadState, deadLetter, connectorCursors, roster, routingCommands, leadAssignments, alerts))
+                        leadEvents, leadState, deadLetter, connectorCursors, roster, routingCommands, leadAssignments, alerts, attribution, channelDeltas, channelPerformance))
                 .<Topic<?, ?>>map(t -> t)
                 .toList();
     }

@@ -7,15 +7,11 @@ import io.leadflow.config.AlertsConfig;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.client.VendorApi;
 import io.leadflow.connectors.client.VendorApi.VendorApiException;
+import io.leadflow.connectors.gateway.Signatures;
 import io.leadflow.topics.Topics;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -66,12 +62,6 @@ public final class WebhookAlertSink extends AlertSink {
 
     /** {@code sha256=<hex HMAC-SHA256(secret, body)>}: what a receiver computes over the raw body to check it. */
     public static String signature(String secret, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
-        }
+        return "sha256=" + Signatures.hmacSha256Hex(secret, body);
     }
 }

@@ -7,7 +7,10 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
-/** The digests vendors sign with, and a comparison that does not leak through timing how much matched. */
+/**
+ * The digests vendors sign with (and leadflow signs its own webhooks and hashes contacts with), and a comparison
+ * that does not leak through timing how much matched.
+ */
 public final class Signatures {
     private Signatures() {
     }
@@ -21,12 +24,20 @@ public final class Signatures {
     }
 
     public static String hmacSha1Hex(String secret, String text) {
+        return hmacHex("HmacSHA1", secret, text);
+    }
+
+    public static String hmacSha256Hex(String secret, String text) {
+        return hmacHex("HmacSHA256", secret, text);
+    }
+
+    private static String hmacHex(String algorithm, String secret, String text) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
             return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA1 is part of every JRE", e);
+            throw new IllegalStateException(algorithm + " is part of every JRE", e);
         }
     }
 

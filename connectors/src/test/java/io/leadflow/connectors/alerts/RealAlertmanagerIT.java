@@ -71,7 +71,7 @@ class RealAlertmanagerIT {
             KAFKA.createTopics(List.of(topics.alerts().name(), topics.deadLetter().name()), 1);
             AlertsConfig alerts = new AlertsConfig("en", null, null, null, new AlertsConfig.Alertmanager(url, Map.of("env", "test")));
             LeadflowConfig leadflow = new LeadflowConfig(Map.of("acme",
-                    new TenantConfig("Europe/Moscow", "RU", null, null, null, null, null, null, null, null, alerts)));
+                    new TenantConfig("Europe/Moscow", "RU", null, null, null, null, null, null, null, null, alerts, null)));
             Alert breach = Alert.newBuilder().setAlertId("L1/response:MISSED_CALL/1").setTenant("acme").setKind(AlertKind.SLA_BREACHED)
                     .setSeverity(AlertSeverity.CRITICAL).setLeadId("L1").setTeam("sales").setOwner("anna").setContact("+79161234567")
                     .setPolicy("response:MISSED_CALL").setDeadline(Instant.now().minusSeconds(2)).setRecipients(List.of("anna", "olga"))

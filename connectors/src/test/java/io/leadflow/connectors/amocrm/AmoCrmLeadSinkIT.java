@@ -70,10 +70,10 @@ class AmoCrmLeadSinkIT {
         // of the same contact; a form nobody could take; a form given to a manager whose roster entry has a typo
         LeadEventFixtures.produce(KAFKA.bootstrapServers(), topics,
                 EVENTS.created("L1", "+79161234567", LeadClass.ANSWERED_CALL, Vendor.MANGO, "entry-1", "101", 95,
-                        new MarketingSource("yandex", "cpc", "brand", null, null)),
+                        new MarketingSource("yandex", "cpc", "brand", null, null, null, null, null)),
                 EVENTS.assigned("L1", "+79161234567", 3, "anna", "amocrm", "6012301"),
                 EVENTS.missedCall("L1", "+79161234567", 4, "entry-2"),
-                EVENTS.created("L2", "+79169999999", LeadClass.FORM, Vendor.CALLTOUCH, null, null, 0, new MarketingSource("google", "cpc", null, null, null)),
+                EVENTS.created("L2", "+79169999999", LeadClass.FORM, Vendor.CALLTOUCH, null, null, 0, new MarketingSource("google", "cpc", null, null, null, null, null, null)),
                 EVENTS.assigned("L2", "+79169999999", 2, null, "amocrm", null),
                 EVENTS.created("L3", "+79167777777", LeadClass.FORM, Vendor.CALLTOUCH, null, null, 0, null),
                 EVENTS.assigned("L3", "+79167777777", 2, "boris", "amocrm", "boris-amo"));

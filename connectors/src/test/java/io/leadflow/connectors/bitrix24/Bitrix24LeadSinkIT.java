@@ -66,10 +66,10 @@ class Bitrix24LeadSinkIT {
         portal.down(true);
         LeadEventFixtures.produce(KAFKA.bootstrapServers(), topics,
                 EVENTS.created("L1", "+79161234567", LeadClass.ANSWERED_CALL, Vendor.MANGO, "entry-1", "101", 95,
-                        new MarketingSource("yandex", "cpc", "brand", null, null)),
+                        new MarketingSource("yandex", "cpc", "brand", null, null, null, null, null)),
                 EVENTS.assigned("L1", "+79161234567", 3, "anna", "bitrix24", "17"),
                 EVENTS.missedCall("L1", "+79161234567", 4, "entry-2"),
-                EVENTS.created("L2", "+79169999999", LeadClass.FORM, Vendor.CALLTOUCH, null, null, 0, new MarketingSource("google", "cpc", null, null, null)),
+                EVENTS.created("L2", "+79169999999", LeadClass.FORM, Vendor.CALLTOUCH, null, null, 0, new MarketingSource("google", "cpc", null, null, null, null, null, null)),
                 EVENTS.assigned("L2", "+79169999999", 2, null, "bitrix24", null));
 
         try (Bitrix24LeadSink sink = Bitrix24LeadSink.startIfConfigured(config, topics, KAFKA.bootstrapServers(),

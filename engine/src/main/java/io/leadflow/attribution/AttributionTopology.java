@@ -1,0 +1,51 @@
+package io.leadflow.attribution;
+
+import io.leadflow.avro.TouchHistory;
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.topics.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The attribution sub-topology: lead events → {@link AttributionProcessor} (touch history per contact) →
+ * leadflow.attribution, and each revision's changes per channel slice → leadflow.channel-deltas (by slice) →
+ * {@link ChannelAggregator} → leadflow.channel-performance.
+ */
+public final class AttributionTopology {
+    public static final String SOURCE = "attribution-lead-events-source";
+    public static final String ATTRIBUTE = "attribution-attribute";
+    public static final String HISTORY_STORE = "attribution-touch-history-store";
+    public static final String SINK = "attribution-sink";
+    public static final String DELTAS_SINK = "attribution-channel-deltas-sink";
+    public static final String DELTAS_SOURCE = "channel-deltas-source";
+    public static final String AGGREGATE = "channel-aggregate";
+    public static final String FIGURES_STORE = "channel-performance-store";
+    public static final String CONTACTS_STORE = "channel-contacts-store";
+    public static final String PERFORMANCE_SINK = "channel-performance-sink";
+
+    private AttributionTopology() {
+    }
+
+    public static void addTo(Topology topology, Topics topics, LeadflowConfig config) {
+        var events = topics.leadEvents();
+        var attribution = topics.attribution();
+        topology.addSource(SOURCE, events.keySerde().deserializer(), events.valueSerde().deserializer(), events.name());
+        topology.addProcessor(ATTRIBUTE, () -> new AttributionProcessor(config, HISTORY_STORE, SINK, DELTAS_SINK), SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE), events.keySerde(),
+                topics.storeValueSerde(TouchHistory.class)), ATTRIBUTE);
+        topology.addSink(SINK, attribution.name(), attribution.keySerde().serializer(), attribution.valueSerde().serializer(), ATTRIBUTE);
+        var deltas = topics.channelDeltas();
+        topology.addSink(DELTAS_SINK, deltas.name(), deltas.keySerde().serializer(), deltas.valueSerde().serializer(), ATTRIBUTE);
+
+        var performance = topics.channelPerformance();
+        topology.addSource(DELTAS_SOURCE, deltas.keySerde().deserializer(), deltas.valueSerde().deserializer(), deltas.name());
+        topology.addProcessor(AGGREGATE, () -> new ChannelAggregator(FIGURES_STORE, CONTACTS_STORE), DELTAS_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIGURES_STORE), deltas.keySerde(),
+                performance.valueSerde()), AGGREGATE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTACTS_STORE), Serdes.String(),
+                Serdes.Integer()), AGGREGATE);
+        topology.addSink(PERFORMANCE_SINK, performance.name(), performance.keySerde().serializer(), performance.valueSerde().serializer(),
+                AGGREGATE);
+    }
+}

@@ -1,0 +1,54 @@
+package io.leadflow.engine;
+
+import io.javalin.http.Context;
+import io.leadflow.http.ApiException;
+import org.apache.kafka.streams.state.HostInfo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * What the engine's query APIs share: a query lands on any instance, the state it needs lives on one of them (or is
+ * spread over all), so an instance asks the others over HTTP ({@code application.server}), marking the question
+ * {@code local=true} so that it is answered from local state and never forwarded again.
+ */
+public final class PeerQueries {
+    /** Marks a query forwarded by another instance: answer from local state only. */
+    public static final String LOCAL = "local";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** Asks {@code host} the same question, for its local answer. */
+    public HttpResponse<String> ask(HostInfo host, String pathAndQuery) throws IOException, InterruptedException {
+        String separator = pathAndQuery.contains("?") ? "&" : "?";
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery + separator + LOCAL + "=true");
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Whether this question came from another instance (answer locally). */
+    public static boolean forwarded(Context ctx) {
+        return ctx.queryParam(LOCAL) != null;
+    }
+
+    public static String required(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            throw new ApiException(400, "missing_parameter", "Query parameter '" + name + "' is required");
+        }
+        return value;
+    }
+
+    public static ApiException notReady() {
+        return new ApiException(503, "not_ready", "The engine is rebalancing or restoring its state; retry shortly");
+    }
+
+    public static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
