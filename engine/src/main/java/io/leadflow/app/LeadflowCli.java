@@ -7,7 +7,7 @@ import java.util.Set;
 
 @Command(name = "leadflow", mixinStandardHelpOptions = true, version = "leadflow 0.1.0",
         description = "Event-sourced lead routing on Kafka Streams. Without a command: local mode.",
-        subcommands = {LocalCommand.class, EngineCommand.class, GatewayCommand.class, SimulateCommand.class, TailCommand.class})
+        subcommands = {LocalCommand.class, EngineCommand.class, GatewayCommand.class, SimulateCommand.class, TailCommand.class, ReattributeCommand.class})
 public final class LeadflowCli {
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 

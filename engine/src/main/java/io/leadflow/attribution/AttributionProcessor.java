@@ -57,6 +57,7 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
     static final String NOT_SET = "(not set)";
 
     private final LeadflowConfig config;
+    private final AttributionTopology.Replay replay;
     private final String storeName;
     private final String attributionChild;
     private final String deltasChild;
@@ -65,8 +66,10 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
     private KeyValueStore<ContactKey, TouchHistory> histories;
 
     /** @param deltasChild where each revision's changes per channel slice go ({@link ChannelShares}) */
-    public AttributionProcessor(LeadflowConfig config, String storeName, String attributionChild, String deltasChild) {
+    public AttributionProcessor(LeadflowConfig config, AttributionTopology.Replay replay, String storeName, String attributionChild,
+                                String deltasChild) {
         this.config = config;
+        this.replay = replay;
         this.storeName = storeName;
         this.attributionChild = attributionChild;
         this.deltasChild = deltasChild;
@@ -107,7 +110,7 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
                     .setReason(AttributionReason.LEAD_CREATED).setOccurredAt(event.getOccurredAt()).setLeadCreatedAt(event.getOccurredAt())
                     .setLeadClass(created.getLeadClass()).setReturning(created.getReturning()).setAnswered(created.getAnsweredBy() != null)
                     .setLookbackDays((int) settings.lookback().toDays()).setTouches(List.of()).setModels(List.of()).build();
-            next = attribute(opened, touches, AttributionReason.LEAD_CREATED, event.getOccurredAt(), settings);
+            next = attribute(opened, touches, AttributionReason.LEAD_CREATED, event.getOccurredAt(), settings, replay);
         } else if (event.getPayload() instanceof LeadTouched touched) {
             AttributionReason reason;
             if (touched.getCorrection()) {
@@ -119,15 +122,16 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
                 reason = AttributionReason.LATE_TOUCH;
             }
             if (currentLead) {
-                AttributionEvent revised = attribute(current, touches, reason, event.getOccurredAt(), settings);
+                AttributionEvent revised = attribute(current, touches, reason, event.getOccurredAt(), settings, replay);
                 next = revised.getTouches().equals(current.getTouches()) ? null : revised;
             }
         } else if (currentLead) {
             next = outcome(current, event.getPayload())
-                    .map(o -> attribute(o.lead(), current.getTouches(), o.reason(), event.getOccurredAt(), settings)).orElse(null);
+                    .map(o -> attribute(o.lead(), current.getTouches(), o.reason(), event.getOccurredAt(), settings, replay)).orElse(null);
         }
         histories.put(record.key(), new TouchHistory(trim(touches, settings.lookback()), next != null ? next : current));
-        if (next != null) {
+        boolean wanted = replay.leadsFrom() == null || next == null || !next.getLeadCreatedAt().isBefore(replay.leadsFrom());
+        if (next != null && wanted) {
             long time = event.getOccurredAt().toEpochMilli();
             context.forward(new Record<>(new AttributionKey(next.getTenant(), next.getLeadId()), next, time), attributionChild);
             AttributionEvent previous = current != null && current.getLeadId().equals(next.getLeadId()) ? current : null;
@@ -163,7 +167,7 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
 
     /** The lead's next revision: its touches within the lookback, credited under every model. */
     private static AttributionEvent attribute(AttributionEvent lead, List<AttributedTouch> history, AttributionReason reason,
-                                              Instant at, AttributionConfig settings) {
+                                              Instant at, AttributionConfig settings, AttributionTopology.Replay replay) {
         Instant created = lead.getLeadCreatedAt();
         Instant from = created.minus(settings.lookback());
         List<AttributedTouch> touches = history.stream()
@@ -171,7 +175,7 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
                 .sorted(Comparator.comparing(AttributedTouch::getAt).thenComparing(AttributedTouch::getTouchId))
                 .toList();
         List<ModelCredits> models = new ArrayList<>();
-        for (AttributionModel model : AttributionModel.values()) {
+        for (AttributionModel model : replay.models()) {
             double[] credits = model.credits(touches, created, settings.halfLife());
             List<Double> shares = new ArrayList<>();
             List<Double> revenue = new ArrayList<>();

@@ -27,18 +27,39 @@ public final class AttributionTopology {
     private AttributionTopology() {
     }
 
+    /** Live attribution, beside the rest of the engine. */
     public static void addTo(Topology topology, Topics topics, LeadflowConfig config) {
+        addTo(topology, topics, topics.attributionOutputs(null), config, Replay.LIVE);
+    }
+
+    /**
+     * What a run attributes: every model and every lead (live), or, re-attributing history, some models and the leads
+     * opened since a point in time (the touches before it still count).
+     */
+    public record Replay(java.util.Set<AttributionModel> models, java.time.Instant leadsFrom) {
+        public static final Replay LIVE = new Replay(java.util.EnumSet.allOf(AttributionModel.class), null);
+    }
+
+    /** A standalone topology re-attributing the lead event log into {@code outputs} (see {@code leadflow reattribute}). */
+    public static Topology replay(Topics topics, Topics.AttributionOutputs outputs, LeadflowConfig config, Replay replay,
+                                  java.util.Map<String, Object> streamsProperties) {
+        Topology topology = new Topology(new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(streamsProperties)));
+        addTo(topology, topics, outputs, config, replay);
+        return topology;
+    }
+
+    private static void addTo(Topology topology, Topics topics, Topics.AttributionOutputs outputs, LeadflowConfig config, Replay replay) {
         var events = topics.leadEvents();
-        var attribution = topics.attribution();
+        var attribution = outputs.attribution();
         topology.addSource(SOURCE, events.keySerde().deserializer(), events.valueSerde().deserializer(), events.name());
-        topology.addProcessor(ATTRIBUTE, () -> new AttributionProcessor(config, HISTORY_STORE, SINK, DELTAS_SINK), SOURCE);
+        topology.addProcessor(ATTRIBUTE, () -> new AttributionProcessor(config, replay, HISTORY_STORE, SINK, DELTAS_SINK), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE), events.keySerde(),
                 topics.storeValueSerde(TouchHistory.class)), ATTRIBUTE);
         topology.addSink(SINK, attribution.name(), attribution.keySerde().serializer(), attribution.valueSerde().serializer(), ATTRIBUTE);
-        var deltas = topics.channelDeltas();
+        var deltas = outputs.channelDeltas();
         topology.addSink(DELTAS_SINK, deltas.name(), deltas.keySerde().serializer(), deltas.valueSerde().serializer(), ATTRIBUTE);
 
-        var performance = topics.channelPerformance();
+        var performance = outputs.channelPerformance();
         topology.addSource(DELTAS_SOURCE, deltas.keySerde().deserializer(), deltas.valueSerde().deserializer(), deltas.name());
         topology.addProcessor(AGGREGATE, () -> new ChannelAggregator(FIGURES_STORE, CONTACTS_STORE), DELTAS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIGURES_STORE), deltas.keySerde(),

@@ -191,6 +191,28 @@ public final class Topics {
         return attribution;
     }
 
+    /** Where attribution writes: the live topics, or a re-attribution's beside them. */
+    public record AttributionOutputs(Topic<AttributionKey, AttributionEvent> attribution, Topic<ChannelKey, ChannelDelta> channelDeltas,
+                                     Topic<ChannelKey, ChannelPerformance> channelPerformance) {
+        public List<Topic<?, ?>> all() {
+            return List.of(attribution, channelDeltas, channelPerformance);
+        }
+    }
+
+    /**
+     * The attribution outputs: the live ones for a null label; for a re-attribution by replay, the same topics suffixed
+     * {@code .<label>} (e.g. {@code leadflow.attribution.decay-3d}), so its history never mixes with the live one.
+     */
+    public AttributionOutputs attributionOutputs(String label) {
+        if (label == null) {
+            return new AttributionOutputs(attribution, channelDeltas, channelPerformance);
+        }
+        return new AttributionOutputs(
+                topic(ATTRIBUTION + "." + label, AttributionKey.class, AttributionEvent.class, registry, serdeConfig, false, FOREVER),
+                rekeyed(CHANNEL_DELTAS + "." + label, ChannelKey.class, ChannelDelta.class, registry, serdeConfig),
+                topic(CHANNEL_PERFORMANCE + "." + label, ChannelKey.class, ChannelPerformance.class, registry, serdeConfig, true, FOREVER));
+    }
+
     /** What each attribution revision changes in each channel slice, re-keyed by slice so one task adds a slice up. */
     public Topic<ChannelKey, ChannelDelta> channelDeltas() {
         return channelDeltas;

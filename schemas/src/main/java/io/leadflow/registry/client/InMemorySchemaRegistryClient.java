@@ -10,13 +10,16 @@ import java.util.Optional;
 public final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
     private final SchemaRegistryState state = new SchemaRegistryState();
 
+    /** Plans and stores in one step: two registrations at once must not both be given the next id. */
     @Override
     public int register(String subject, Schema schema) {
-        SchemaRegistryState.Registration registration = state.plan(subject, schema);
-        if (registration.toStore() != null) {
-            state.apply(registration.toStore());
+        synchronized (state) {
+            SchemaRegistryState.Registration registration = state.plan(subject, schema);
+            if (registration.toStore() != null) {
+                state.apply(registration.toStore());
+            }
+            return registration.schema().id();
         }
-        return registration.schema().id();
     }
 
     @Override
