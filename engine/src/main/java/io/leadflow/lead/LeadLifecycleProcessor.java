@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 
 /**
@@ -179,7 +180,10 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         LeadState state = tracked.state();
         leads.put(key, state);
         count(before, state);
-        timers.schedule(timerId(key), SlaClocks.nextDue(state).map(Instant::toEpochMilli));
+        Optional<Instant> due = SlaClocks.nextDue(state);
+        if (!due.equals(SlaClocks.nextDue(before))) { // most records move no clock: spare the timer store a read
+            timers.schedule(timerId(key), due.map(Instant::toEpochMilli));
+        }
         for (LeadEvent event : decision.events()) {
             if (event.getSequence() == 1) {
                 leadIds.put(event.getLeadId(), key);
@@ -197,17 +201,20 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
 
     /** Fires the SLA steps of every lead due by {@code upTo} (at most a tick's worth; the next call goes on). */
     private void fireDue(long upTo) {
+        Map<String, Roster> rosters = new HashMap<>(); // read once per tenant, not once per lead
         for (String id : timers.due(upTo, timing.maxFiredPerTick())) {
             ContactKey key = contactOf(id);
             LeadState lead = leads.get(key);
             if (lead == null) {
-                timers.schedule(id, java.util.Optional.empty());
+                timers.schedule(id, Optional.empty());
                 continue;
             }
             String tenant = lead.getTenant();
-            SlaClocks.Fired fired = SlaClocks.fire(lead, Instant.ofEpochMilli(upTo), policies(tenant), roster(tenant), zone(tenant));
+            SlaClocks.Fired fired = SlaClocks.fire(lead, Instant.ofEpochMilli(upTo), policies(tenant),
+                    rosters.computeIfAbsent(tenant, this::roster), zone(tenant));
             count(lead, fired.state());
             apply(key, fired.state(), LeadLifecycle.record(fired.state(), fired.events()));
+            timers.schedule(id, SlaClocks.nextDue(fired.state()).map(Instant::toEpochMilli)); // on to the lead's next step
             fired.alerts().forEach(alert -> alert(key, alert));
             fired.commands().forEach(this::route);
         }

@@ -65,6 +65,9 @@ public final class SlaClocks {
     /** @param roster read only when a breached clock stops (its accountable is the team lead) */
     public static Tracked track(LeadState before, LeadState after, List<LeadEvent> events, SlaPolicies policies,
                                 Supplier<Roster> roster, ZoneId zone) {
+        if (events.stream().noneMatch(SlaClocks::movesClocks)) {
+            return new Tracked(after, List.of()); // touches, assignments, SLA steps: the clocks stay as they are
+        }
         List<SlaClock> clocks = new ArrayList<>(before == null ? List.of() : before.getSlaClocks());
         LeadState lead = before;
         List<Alert> alerts = new ArrayList<>();
@@ -89,6 +92,12 @@ public final class SlaClocks {
             }
         }
         return new Tracked(LeadState.newBuilder(after).setSlaClocks(clocks).build(), alerts);
+    }
+
+    private static boolean movesClocks(LeadEvent event) {
+        Object payload = event.getPayload();
+        return payload instanceof LeadCreated || payload instanceof LeadResponded || payload instanceof LeadStageChanged
+                || payload instanceof LeadClosed;
     }
 
     /** When the lead's next step is due, if any. */

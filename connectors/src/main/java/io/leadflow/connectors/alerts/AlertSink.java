@@ -39,15 +39,23 @@ public abstract class AlertSink extends TopicSink<Alert> {
         this.clock = clock;
     }
 
-    /** The tenants whose alerts configuration has the channel {@code has} tests for. */
-    protected static Map<String, Receiver> receivers(LeadflowConfig config, java.util.function.Predicate<AlertsConfig> has) {
+    /**
+     * Starts a sink for the tenants whose alerts configuration has the channel {@code has} tests for; null when none has.
+     */
+    protected static <S extends AlertSink> S startFor(LeadflowConfig config, java.util.function.Predicate<AlertsConfig> has,
+                                                      java.util.function.Function<Map<String, Receiver>, S> sink) {
         Map<String, Receiver> receivers = new TreeMap<>();
         config.tenants().forEach((id, tenant) -> {
             if (tenant.alerts() != null && has.test(tenant.alerts())) {
                 receivers.put(id, new Receiver(tenant.alerts(), tenant.zone()));
             }
         });
-        return receivers;
+        if (receivers.isEmpty()) {
+            return null;
+        }
+        S started = sink.apply(receivers);
+        started.start();
+        return started;
     }
 
     @Override

@@ -33,13 +33,8 @@ public final class AlertmanagerAlertSink extends AlertSink {
     /** Starts when at least one tenant has {@code alerts.alertmanager}; null otherwise. */
     public static AlertmanagerAlertSink startIfConfigured(LeadflowConfig config, Topics topics, String bootstrapServers,
                                                           VendorApi.Factory apis, Clock clock) {
-        Map<String, Receiver> receivers = receivers(config, a -> a.alertmanager() != null);
-        if (receivers.isEmpty()) {
-            return null;
-        }
-        AlertmanagerAlertSink sink = new AlertmanagerAlertSink(receivers, topics, bootstrapServers, apis, clock);
-        sink.start();
-        return sink;
+        return startFor(config, a -> a.alertmanager() != null,
+                receivers -> new AlertmanagerAlertSink(receivers, topics, bootstrapServers, apis, clock));
     }
 
     @Override

@@ -46,13 +46,8 @@ public final class TelegramAlertSink extends AlertSink {
     /** Starts when at least one tenant has {@code alerts.telegram}; null otherwise. */
     public static TelegramAlertSink startIfConfigured(LeadflowConfig config, Topics topics, String bootstrapServers, VendorApi.Factory apis,
                                                       Clock clock) {
-        Map<String, Receiver> receivers = receivers(config, a -> a.telegram() != null);
-        if (receivers.isEmpty()) {
-            return null;
-        }
-        TelegramAlertSink sink = new TelegramAlertSink(receivers, topics, bootstrapServers, apis, clock);
-        sink.start();
-        return sink;
+        return startFor(config, a -> a.telegram() != null,
+                receivers -> new TelegramAlertSink(receivers, topics, bootstrapServers, apis, clock));
     }
 
     @Override

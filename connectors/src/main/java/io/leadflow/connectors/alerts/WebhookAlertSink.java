@@ -33,13 +33,8 @@ public final class WebhookAlertSink extends AlertSink {
     /** Starts when at least one tenant has {@code alerts.webhook}; null otherwise. */
     public static WebhookAlertSink startIfConfigured(LeadflowConfig config, Topics topics, String bootstrapServers, VendorApi.Factory apis,
                                                      Clock clock) {
-        Map<String, Receiver> receivers = receivers(config, a -> a.webhook() != null);
-        if (receivers.isEmpty()) {
-            return null;
-        }
-        WebhookAlertSink sink = new WebhookAlertSink(receivers, topics, bootstrapServers, apis, clock);
-        sink.start();
-        return sink;
+        return startFor(config, a -> a.webhook() != null,
+                receivers -> new WebhookAlertSink(receivers, topics, bootstrapServers, apis, clock));
     }
 
     @Override
