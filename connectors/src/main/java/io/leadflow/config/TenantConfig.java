@@ -16,17 +16,27 @@ import java.util.Map;
  * @param sla      response and stage SLAs, callbacks (defaults: first response within 24 hours)
  * @param alerts   where alerts are delivered; absent: they stay on {@code leadflow.alerts}
  * @param attribution source attribution for marketing; absent: no attribution output for this tenant
+ * @param funnels  sales funnels by id, in order ({@link FunnelConfig}); absent: one default funnel, {@code sales}
  */
 public record TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
                            CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm, LeadsConfig leads,
-                           RosterConfig roster, SlaConfig sla, AlertsConfig alerts, AttributionConfig attribution) {
+                           RosterConfig roster, SlaConfig sla, AlertsConfig alerts, AttributionConfig attribution,
+                           Map<String, FunnelConfig> funnels) {
     public TenantConfig {
+        funnels = FunnelConfig.orDefault(funnels);
         leads = leads == null ? LeadsConfig.defaults() : leads;
         sla = sla == null ? SlaConfig.defaults() : sla;
         roster = roster == null ? new RosterConfig(null, null, null) : roster;
         timeZone = timeZone == null ? "Europe/Moscow" : timeZone;
         region = region == null ? "RU" : region;
         ZoneId.of(timeZone); // fail at load time, not on the first call
+    }
+
+    /** A tenant with the default funnel. */
+    public TenantConfig(String timeZone, String region, MangoConfig mango, ZadarmaConfig zadarma,
+                        CallTouchConfig calltouch, Bitrix24Config bitrix24, AmoCrmConfig amocrm, LeadsConfig leads,
+                        RosterConfig roster, SlaConfig sla, AlertsConfig alerts, AttributionConfig attribution) {
+        this(timeZone, region, mango, zadarma, calltouch, bitrix24, amocrm, leads, roster, sla, alerts, attribution, null);
     }
 
     /** A tenant with only Mango Office configured. */
@@ -156,10 +166,16 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
      * @param restUrl the portal's inbound webhook, e.g. {@code https://acme.bitrix24.ru/rest/1/abc123/}, used to
      *                fetch the deal or lead an event names; without it events are stored but not enriched
      * @param leads   optional: put leadflow's leads and their calls into the portal (needs {@code restUrl})
+     * @param requestsPerSecond REST calls allowed per second: 2 for a cloud portal (its documented limit, the default);
+     *                an on-premise portal sets its own
      */
-    public record Bitrix24Config(String applicationToken, String restUrl, Bitrix24Leads leads) {
+    public record Bitrix24Config(String applicationToken, String restUrl, Bitrix24Leads leads, Double requestsPerSecond) {
         public Bitrix24Config {
             required(applicationToken, "bitrix24.applicationToken");
+            requestsPerSecond = requestsPerSecond == null ? 2.0 : requestsPerSecond;
+            if (requestsPerSecond <= 0) {
+                throw new IllegalArgumentException("bitrix24.requestsPerSecond must be positive");
+            }
             if (leads != null && restUrl == null) {
                 throw new IllegalArgumentException("bitrix24.leads needs bitrix24.restUrl to reach the portal");
             }
@@ -167,7 +183,12 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
 
         /** Events and enrichment only. */
         public Bitrix24Config(String applicationToken, String restUrl) {
-            this(applicationToken, restUrl, null);
+            this(applicationToken, restUrl, null, null);
+        }
+
+        /** At the cloud portal's rate. */
+        public Bitrix24Config(String applicationToken, String restUrl, Bitrix24Leads leads) {
+            this(applicationToken, restUrl, leads, null);
         }
     }
 

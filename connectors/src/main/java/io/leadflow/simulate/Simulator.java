@@ -20,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Sends a {@link TrafficGenerator}'s deliveries to a gateway over HTTP, as the vendors would: several
@@ -42,6 +43,7 @@ public final class Simulator implements AutoCloseable {
     private final int concurrency;
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private volatile Consumer<Delivery> beforeSend = delivery -> { };
 
     public Simulator(URI gateway, int concurrency) {
         this.gateway = gateway;
@@ -58,6 +60,15 @@ public final class Simulator implements AutoCloseable {
         for (Vendor vendor : Vendor.values()) {
             accepted.put(vendor, new AtomicLong());
         }
+    }
+
+    /**
+     * Calls {@code listener} with each delivery (duplicates included) just before it is sent, in send order: to keep
+     * the ground truth ({@link Delivery#fact()}) of what was sent, or to update a simulated CRM the engine will query.
+     */
+    public Simulator beforeSend(Consumer<Delivery> listener) {
+        this.beforeSend = listener;
+        return this;
     }
 
     /** Sends every delivery due before {@code until}, at most {@code maxRate} per second (0 = no limit), then waits for the answers. */
@@ -103,6 +114,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     private void submit(Delivery delivery) throws InterruptedException {
+        beforeSend.accept(delivery);
         expected.get(delivery.produces()).incrementAndGet();
         if (delivery.duplicate()) {
             duplicates.incrementAndGet();

@@ -10,8 +10,10 @@ import io.leadflow.simulate.VendorPayloads.Source;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +26,8 @@ import java.util.SplittableRandom;
  * states in random order and the summary, or Zadarma's start and end), CallTouch's start and end
  * notifications (sometimes hours late), a callback for most missed calls, and for some answered calls a
  * deal moving through the CRM to won (with an amount) or lost. A few deliveries are sent twice.
- * The same seed and tenants give the same deliveries.
+ * The same seed and tenants give the same deliveries. Each {@link Fact} (a touch with its true source, a Bitrix24
+ * deal's state) rides on the first delivery that tells it.
  */
 public final class TrafficGenerator {
     private static final String[] EXTENSIONS = {"101", "102", "103", "104", "105", "106"};
@@ -40,12 +43,17 @@ public final class TrafficGenerator {
             new Source("vk", "social", "autumn", null));
     private static final double[] SOURCE_WEIGHTS = {0.25, 0.1, 0.2, 0.15, 0.15, 0.1, 0.05};
     private static final String[] AMO_STAGES = {"555", "556", "557", "558"};
+    private static final String[] BITRIX24_STAGES = {"NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING"};
+    private static final Source DIRECT = new Source("(direct)", "(none)", null, null);
+    private static final int RECENT_CALLERS = 60;
 
     private final TrafficModel model;
     private final List<TenantTraffic> tenants;
     private final SplittableRandom random;
     private final PriorityQueue<Delivery> pending = new PriorityQueue<>(
             Comparator.comparing(Delivery::sendAt).thenComparingLong(Delivery::order));
+    /** The deliveries of the arrival being simulated, until its touch is known to ride on the earliest. */
+    private final List<Delivery> arrival = new ArrayList<>();
     private Instant nextArrival;
     private long sequence;
 
@@ -100,12 +108,22 @@ public final class TrafficGenerator {
 
     private void simulateArrival(TenantTraffic tenant, Instant at) {
         String client = tenant.caller(random, model.repeatCallerRate());
-        Source source = pick(SOURCES, SOURCE_WEIGHTS);
+        Source told = simulateContact(tenant, client, at, pick(SOURCES, SOURCE_WEIGHTS));
+        Delivery first = arrival.stream().filter(d -> d.fact() == null && !d.duplicate()).min(pending.comparator()).orElse(null);
+        for (Delivery delivery : arrival) {
+            pending.add(delivery != first ? delivery : first.telling(new Fact.Touch(tenant.id, client,
+                    at.truncatedTo(ChronoUnit.SECONDS), told.source(), told.medium(), told.campaign())));
+        }
+        arrival.clear();
+    }
+
+    /** Sends what the vendors report of one contact and what follows it; returns the source the touch truly had. */
+    private Source simulateContact(TenantTraffic tenant, String client, Instant at, Source source) {
         if (tenant.config.calltouch() != null && random.nextDouble() < model.formRate()) {
             String requestId = Long.toString(tenant.ids++);
             send(tenant, Vendor.CALLTOUCH, at.plusSeconds(2), tenant.requests.calltouch(
                     VendorPayloads.calltouchRequest(requestId, client, at, source, tenant.config.zone()), true), Produces.TOUCH);
-            return;
+            return source;
         }
         boolean answered = random.nextDouble() < model.answerRate();
         String extension = EXTENSIONS[random.nextInt(EXTENSIONS.length)];
@@ -114,8 +132,8 @@ public final class TrafficGenerator {
         Instant answeredAt = answered ? at.plusSeconds(wait) : null;
         Instant ended = at.plusSeconds(wait + talk);
         boolean pbx = pbxCall(tenant, true, client, extension, at, answeredAt, ended);
-
-        if (tenant.config.calltouch() != null && (random.nextDouble() < model.trackedRate() || !pbx)) {
+        boolean tracked = tenant.config.calltouch() != null && (random.nextDouble() < model.trackedRate() || !pbx);
+        if (tracked) {
             String callId = Long.toString(tenant.ids++);
             send(tenant, Vendor.CALLTOUCH, at.plusSeconds(1), tenant.requests.calltouch(VendorPayloads.calltouchCall(
                     callId, client, tenant.line, at, null, answered, source, tenant.config.zone()), false), Produces.TOUCH);
@@ -130,8 +148,9 @@ public final class TrafficGenerator {
                     callback.plusSeconds(reached ? 15 + 60 + random.nextInt(300) : 30));
         }
         if (answered && random.nextDouble() < model.dealRate()) {
-            deal(tenant, ended, extension);
+            deal(tenant, client, ended, extension);
         }
+        return tracked ? source : DIRECT;
     }
 
     /** The PBX's view of one call; false when the tenant has no PBX connected. */
@@ -165,7 +184,7 @@ public final class TrafficGenerator {
     }
 
     /** A deal that moves through the pipeline after the call, to won (with an amount) or lost. */
-    private void deal(TenantTraffic tenant, Instant after, String extension) {
+    private void deal(TenantTraffic tenant, String client, Instant after, String extension) {
         String dealId = Long.toString(10_000 + tenant.ids++);
         boolean won = random.nextDouble() < model.winRate();
         int stagesReached = 1 + random.nextInt(AMO_STAGES.length);
@@ -183,19 +202,28 @@ public final class TrafficGenerator {
             send(tenant, Vendor.AMOCRM, at, tenant.requests.amocrm(VendorPayloads.amocrmLead("status", dealId,
                     won ? "142" : "143", previous, "user-" + extension, price, at)), Produces.STAGE_CHANGE);
         } else if (tenant.config.bitrix24() != null) {
-            send(tenant, Vendor.BITRIX24, at, tenant.requests.bitrix24("ONCRMDEALADD", dealId, at.getEpochSecond()), Produces.NOTHING);
-            for (int i = 1; i <= stagesReached; i++) {
+            // Bitrix24 events name the deal only; the engine fetches its state, which the Fact carries for the portal
+            String contactId = tenant.contactId(client);
+            for (int i = 0; i <= stagesReached; i++) {
+                boolean last = i == stagesReached;
+                Fact.DealState state = new Fact.DealState(tenant.id, dealId, last ? (won ? "WON" : "LOSE") : BITRIX24_STAGES[i],
+                        last ? (won ? "S" : "F") : "P", price, contactId, client, at.truncatedTo(ChronoUnit.SECONDS));
+                send(tenant, Vendor.BITRIX24, at, tenant.requests.bitrix24(i == 0 ? "ONCRMDEALADD" : "ONCRMDEALUPDATE", dealId,
+                        at.getEpochSecond()), Produces.NOTHING, state);
                 at = at.plus(scaled(Duration.ofHours(4 + random.nextInt(44))));
-                send(tenant, Vendor.BITRIX24, at, tenant.requests.bitrix24("ONCRMDEALUPDATE", dealId, at.getEpochSecond()), Produces.NOTHING);
             }
         }
     }
 
     private void send(TenantTraffic tenant, Vendor vendor, Instant at, WebhookRequest request, Produces produces) {
-        pending.add(new Delivery(at, sequence++, tenant.id, vendor, request, produces, false));
+        send(tenant, vendor, at, request, produces, null);
+    }
+
+    private void send(TenantTraffic tenant, Vendor vendor, Instant at, WebhookRequest request, Produces produces, Fact fact) {
+        arrival.add(new Delivery(at, sequence++, tenant.id, vendor, request, produces, false, fact));
         if (random.nextDouble() < model.duplicateRate()) {
-            pending.add(new Delivery(at.plusSeconds(1 + random.nextInt(30)), sequence++, tenant.id, vendor, request,
-                    Produces.NOTHING, true));
+            arrival.add(new Delivery(at.plusSeconds(1 + random.nextInt(30)), sequence++, tenant.id, vendor, request,
+                    Produces.NOTHING, true, null));
         }
     }
 
@@ -220,6 +248,7 @@ public final class TrafficGenerator {
         final VendorRequests requests;
         final String line;
         final List<String> callers = new ArrayList<>();
+        final Map<String, Integer> contactIds = new HashMap<>();
         /** Vendor ids (calls, deals, requests); runs with different seeds do not reuse them. */
         long ids;
 
@@ -231,9 +260,16 @@ public final class TrafficGenerator {
             this.line = String.format(Locale.ROOT, "7495%07d", Math.floorMod(id.hashCode(), 10_000_000));
         }
 
+        /** The CRM contact id of a caller: stable per caller, as a CRM's own numbering would be. */
+        String contactId(String caller) {
+            return Integer.toString(contactIds.computeIfAbsent(caller, c -> contactIds.size() + 1));
+        }
+
+        /** A repeat caller is one of the recent ones: people call again within days, not months. */
         String caller(SplittableRandom random, double repeatRate) {
             if (!callers.isEmpty() && random.nextDouble() < repeatRate) {
-                return callers.get(random.nextInt(callers.size()));
+                int recent = Math.min(callers.size(), RECENT_CALLERS);
+                return callers.get(callers.size() - 1 - random.nextInt(recent));
             }
             String caller = String.format(Locale.ROOT, "79%09d", random.nextInt(1_000_000_000));
             callers.add(caller);

@@ -138,9 +138,14 @@ public final class FakeBitrix24 implements AutoCloseable {
     }
 
     public ObjectNode putDeal(String id, String stage, String semantic, String amount, String contactId) {
+        return putDeal(id, stage, semantic, amount, contactId, "2024-05-21T14:03:27+03:00");
+    }
+
+    /** @param modified {@code DATE_MODIFY}, ISO-8601 with the portal's offset */
+    public ObjectNode putDeal(String id, String stage, String semantic, String amount, String contactId, String modified) {
         ObjectNode deal = JSON.createObjectNode().put("ID", id).put("STAGE_ID", stage).put("STAGE_SEMANTIC_ID", semantic)
                 .put("CATEGORY_ID", "0").put("OPPORTUNITY", amount).put("CURRENCY_ID", "RUB").put("ASSIGNED_BY_ID", "1")
-                .put("CONTACT_ID", contactId).put("DATE_MODIFY", "2024-05-21T14:03:27+03:00");
+                .put("CONTACT_ID", contactId).put("DATE_MODIFY", modified);
         entities.put("deal:" + id, deal);
         return deal;
     }

@@ -1,6 +1,8 @@
 package io.leadflow.app;
 
 import io.leadflow.attribution.ChannelApi;
+import io.leadflow.funnel.FunnelApi;
+import io.leadflow.sla.SlaBoardApi;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.gateway.RawEventWriter;
 import io.leadflow.connectors.VendorWebhooks;
@@ -114,6 +116,9 @@ public final class LeadflowNode implements AutoCloseable {
             if (engine != null) {
                 new LeadApi(engine.streams(), config, topics, advertised).mount(http);
                 new ChannelApi(engine.streams(), config, advertised).mount(http);
+                new FunnelApi(engine.streams(), config, advertised, Clock.systemUTC()).mount(http);
+                new SlaBoardApi(engine.streams(), config, advertised, Clock.systemUTC()).mount(http);
+                DashboardPage.mount(http);
                 new RosterApi(engine.streams(), config, rosterLog, Clock.systemUTC()).mount(http);
             }
             if (gatewayMode != Gateway.OFF) {

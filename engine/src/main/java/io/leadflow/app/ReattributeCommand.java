@@ -119,7 +119,7 @@ final class ReattributeCommand implements Callable<Integer> {
             AttributionConfig changed = a == null ? null : new AttributionConfig(a.hashSecret(), lookback != null ? lookback : a.lookback(),
                     halfLife != null ? halfLife : a.halfLife(), a.offlineNumbers());
             tenants.put(id, new TenantConfig(t.timeZone(), t.region(), t.mango(), t.zadarma(), t.calltouch(), t.bitrix24(), t.amocrm(),
-                    t.leads(), t.roster(), t.sla(), t.alerts(), changed));
+                    t.leads(), t.roster(), t.sla(), t.alerts(), changed, t.funnels()));
         });
         return new LeadflowConfig(tenants);
     }

@@ -23,7 +23,6 @@ import io.leadflow.config.AttributionConfig.OfflineChannel;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.connectors.gateway.Signatures;
-import io.leadflow.intake.PhoneNumbers;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -34,9 +33,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,7 +58,7 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
     private final String storeName;
     private final String attributionChild;
     private final String deltasChild;
-    private final Map<String, Map<String, OfflineChannel>> offlineNumbers = new HashMap<>();
+    private final OfflineNumbers offlineNumbers;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<ContactKey, TouchHistory> histories;
 
@@ -73,21 +70,13 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
         this.storeName = storeName;
         this.attributionChild = attributionChild;
         this.deltasChild = deltasChild;
+        this.offlineNumbers = new OfflineNumbers(config);
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.histories = context.getStateStore(storeName);
-        // static numbers are configured as people write them; calls carry them in E.164
-        config.tenants().forEach((id, tenant) -> {
-            Map<String, OfflineChannel> numbers = new HashMap<>();
-            if (tenant.attribution() != null) {
-                tenant.attribution().offlineNumbers().forEach((number, channel) ->
-                        PhoneNumbers.toE164(number, tenant.region()).ifPresent(e164 -> numbers.put(e164, channel)));
-            }
-            offlineNumbers.put(id, numbers);
-        });
     }
 
     @Override
@@ -197,7 +186,7 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
                                   String tenant) {
         AttributedTouch.Builder touch = AttributedTouch.newBuilder().setTouchId(id).setAt(at).setChannel(channel).setVendor(vendor)
                 .setLine(line).setSource(AttributionModel.DIRECT).setMedium(NONE);
-        OfflineChannel offline = line == null ? null : offlineNumbers.getOrDefault(tenant, Map.of()).get(line);
+        OfflineChannel offline = offlineNumbers.channel(tenant, line).orElse(null);
         if (marketing != null) {
             withMarketing(touch, marketing);
         } else if (offline != null) {

@@ -23,11 +23,11 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import static io.leadflow.engine.PeerQueries.date;
 import static io.leadflow.engine.PeerQueries.enc;
 import static io.leadflow.engine.PeerQueries.required;
 
@@ -118,18 +118,6 @@ public final class ChannelApi {
         static Row of(ChannelPerformance p) {
             return new Row(p.getDay(), p.getModel(), p.getSource(), p.getMedium(), p.getCampaign(), p.getLeads(), p.getUniqueContacts(),
                     p.getAnswered(), p.getRespondedWithinSla(), p.getQualified(), p.getWon(), p.getRevenue());
-        }
-    }
-
-    private static LocalDate date(Context ctx, String name, LocalDate otherwise) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.isBlank()) {
-            return otherwise;
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new ApiException(400, "invalid_date", "'" + name + "' must be a date like 2026-11-23, not '" + value + "'");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.leadflow.engine;
 
 import io.leadflow.attribution.AttributionTopology;
 import io.leadflow.config.LeadflowConfig;
+import io.leadflow.funnel.FunnelTopology;
 import io.leadflow.intake.IntakeTopology;
 import io.leadflow.lead.LeadTopology;
 import io.leadflow.routing.RoutingTopology;
@@ -35,6 +36,7 @@ public final class EngineTopology {
         RoutingTopology.addTo(topology, topics, config);
         LeadTopology.addTo(topology, topics, config, SlaTiming.DEFAULT, metrics);
         AttributionTopology.addTo(topology, topics, config);
+        FunnelTopology.addTo(topology, topics, config, AttributionTopology.SOURCE);
         return topology;
     }
 }

@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 
 /**
  * What the engine's query APIs share: a query lands on any instance, the state it needs lives on one of them (or is
@@ -42,6 +44,19 @@ public final class PeerQueries {
             throw new ApiException(400, "missing_parameter", "Query parameter '" + name + "' is required");
         }
         return value;
+    }
+
+    /** A date parameter like 2026-11-23, or {@code otherwise} when absent. */
+    public static LocalDate date(Context ctx, String name, LocalDate otherwise) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return otherwise;
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new ApiException(400, "invalid_date", "'" + name + "' must be a date like 2026-11-23, not '" + value + "'");
+        }
     }
 
     public static ApiException notReady() {

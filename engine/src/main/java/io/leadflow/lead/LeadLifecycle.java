@@ -60,16 +60,18 @@ public final class LeadLifecycle {
         if (isOpen(state) && input.at().isAfter(state.getLastTouchAt().plus(rules.quietPeriod()))) {
             state = close(state, input, state.getLastTouchAt().plus(rules.quietPeriod()), events);
         }
-        Optional<RecentCall> sameCall = isOpen(state) && input.isCall()
+        // the other reporter's record of a call already on the lead corrects that lead, even one that has closed since
+        // (the CRM won the deal before the PBX's report of the opening call arrived): never a second lead for one call
+        Optional<RecentCall> sameCall = state != null && input.isCall()
                 ? sameCall(state, input, rules.correlationTolerance()) : Optional.empty();
-        if (!isOpen(state)) {
-            state = open(state, input, events);
-        } else if (sameCall.isPresent()) {
+        if (sameCall.isPresent()) {
             state = correct(state, input, sameCall.get(), events);
+        } else if (!isOpen(state)) {
+            state = open(state, input, events);
         } else {
             state = touch(state, input, events);
         }
-        if (input.answeredBy() != null) { // the PBX says a manager talked to the contact
+        if (input.answeredBy() != null && isOpen(state)) { // the PBX says a manager talked to the contact
             state = responded(state, ResponseEvidence.INBOUND_ANSWERED, input.answeredBy(), input.callId(), input.id(), input.at(), events);
         }
         return new Decision(events, remember(state, input, sameCall.isPresent()));

@@ -148,6 +148,26 @@ class LeadLifecycleTest {
     }
 
     @Test
+    void thePbxReportOfTheOpeningCallArrivingAfterTheLeadClosedCorrectsThatLeadInsteadOfOpeningAnother() {
+        // Given the tracker's report opened the lead and the CRM won the deal before the PBX reported the call
+        LeadState opened = decide(null, tracked("calltouch:call:9", T0, LINE, null)).state();
+        LeadState won = LeadLifecycle.decide(opened, stage("bitrix24:deal:1:WON", "WON", StageOutcome.WON, T0.plusSeconds(600))).state();
+
+        // When the PBX's report of that call arrives
+        var late = decide(won, pbx("zadarma:in_1:NOTIFY_END", CallStatus.ANSWERED, T0.plusSeconds(20), LINE));
+
+        // Then it corrects the closed lead: no second lead for one call, no response recorded on a closed lead
+        assertThat(late.events()).hasSize(1);
+        assertThat(late.events().get(0).getLeadId()).isEqualTo(opened.getLeadId());
+        assertThat(payload(late).getCorrection()).isTrue();
+        assertThat(late.state().getStatus()).isEqualTo(LeadStatus.CLOSED);
+        // and a genuinely new call of the contact still opens their next lead
+        var next = decide(late.state(), pbx("zadarma:in_2:NOTIFY_END", CallStatus.MISSED, T0.plus(Duration.ofHours(2)), LINE));
+        assertThat(next.events().get(0).getPayload()).isInstanceOf(io.leadflow.avro.LeadCreated.class);
+        assertThat(next.state().getLeadId()).isNotEqualTo(opened.getLeadId());
+    }
+
+    @Test
     void aWonDealClosesTheLeadWithItsAmountAndTheContactsNextLeadIsReturning() {
         LeadState opened = decide(null, pbx("e1", CallStatus.ANSWERED, T0, LINE)).state();
 

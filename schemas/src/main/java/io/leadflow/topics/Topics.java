@@ -12,6 +12,8 @@ import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.CrmKey;
 import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.DeadLetter;
+import io.leadflow.avro.FunnelFigures;
+import io.leadflow.avro.FunnelKey;
 import io.leadflow.avro.LeadAssignment;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.LeadState;
@@ -55,6 +57,8 @@ public final class Topics {
     public static final String ATTRIBUTION = PREFIX + "attribution";
     public static final String CHANNEL_DELTAS = PREFIX + "channel-deltas";
     public static final String CHANNEL_PERFORMANCE = PREFIX + "channel-performance";
+    public static final String FUNNEL_DELTAS = PREFIX + "funnel-deltas";
+    public static final String FUNNEL_PERFORMANCE = PREFIX + "funnel-performance";
 
     /** Raw vendor requests are the source of truth for re-parsing: keep them long. */
     private static final long RAW_RETENTION_MS = Duration.ofDays(90).toMillis();
@@ -78,6 +82,8 @@ public final class Topics {
     private final Topic<AttributionKey, AttributionEvent> attribution;
     private final Topic<ChannelKey, ChannelDelta> channelDeltas;
     private final Topic<ChannelKey, ChannelPerformance> channelPerformance;
+    private final Topic<FunnelKey, FunnelFigures> funnelDeltas;
+    private final Topic<FunnelKey, FunnelFigures> funnelPerformance;
     private final SchemaRegistryClient registry;
     private final Map<String, ?> serdeConfig;
 
@@ -108,6 +114,8 @@ public final class Topics {
         attribution = topic(ATTRIBUTION, AttributionKey.class, AttributionEvent.class, registry, serdeConfig, false, FOREVER);
         channelDeltas = rekeyed(CHANNEL_DELTAS, ChannelKey.class, ChannelDelta.class, registry, serdeConfig);
         channelPerformance = topic(CHANNEL_PERFORMANCE, ChannelKey.class, ChannelPerformance.class, registry, serdeConfig, true, FOREVER);
+        funnelDeltas = rekeyed(FUNNEL_DELTAS, FunnelKey.class, FunnelFigures.class, registry, serdeConfig);
+        funnelPerformance = topic(FUNNEL_PERFORMANCE, FunnelKey.class, FunnelFigures.class, registry, serdeConfig, true, FOREVER);
     }
 
     public static String rawTopicName(Vendor vendor) {
@@ -223,6 +231,16 @@ public final class Topics {
         return channelPerformance;
     }
 
+    /** What each lead event changes in each funnel slice, re-keyed by slice so one task adds a slice up. */
+    public Topic<FunnelKey, FunnelFigures> funnelDeltas() {
+        return funnelDeltas;
+    }
+
+    /** Funnel figures (compacted): each slice's latest — a cohort period × slice's stages, conversions, times, deals. */
+    public Topic<FunnelKey, FunnelFigures> funnelPerformance() {
+        return funnelPerformance;
+    }
+
     /** A serde for the values of a state store (registered under its changelog topic's subject). */
     public <T extends SpecificRecord> Serde<T> storeValueSerde(Class<T> type) {
         SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, registry);
@@ -233,7 +251,8 @@ public final class Topics {
     /** Every topic leadflow owns, for provisioning. */
     public List<Topic<?, ?>> all() {
         return Stream.concat(raw.values().stream(), Stream.of(calls, touches, crmStageChanges, crmChangesByContact,
-                        leadEvents, leadState, deadLetter, connectorCursors, roster, routingCommands, leadAssignments, alerts, attribution, channelDeltas, channelPerformance))
+                        leadEvents, leadState, deadLetter, connectorCursors, roster, routingCommands, leadAssignments, alerts, attribution, channelDeltas, channelPerformance,
+                        funnelDeltas, funnelPerformance))
                 .<Topic<?, ?>>map(t -> t)
                 .toList();
     }

@@ -27,7 +27,7 @@ public final class AlertmanagerAlertSink extends AlertSink {
     private AlertmanagerAlertSink(Map<String, Receiver> receivers, Topics topics, String bootstrapServers, VendorApi.Factory apis,
                                   Clock clock) {
         super("alertmanager", receivers, topics, bootstrapServers, clock);
-        receivers.keySet().forEach(tenant -> managers.put(tenant, apis.create("Alertmanager of tenant " + tenant)));
+        receivers.keySet().forEach(tenant -> managers.put(tenant, apis.create("Alertmanager of tenant " + tenant, 10)));
     }
 
     /** Starts when at least one tenant has {@code alerts.alertmanager}; null otherwise. */

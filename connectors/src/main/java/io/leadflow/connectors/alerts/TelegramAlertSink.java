@@ -28,6 +28,8 @@ import java.util.TreeMap;
 public final class TelegramAlertSink extends AlertSink {
     private static final Logger log = LoggerFactory.getLogger(TelegramAlertSink.class);
     private static final int REMEMBERED = 10_000;
+    /** The Bot API lets a bot send about 30 messages a second, fewer to one chat. */
+    private static final double MESSAGES_PER_SECOND = 25;
 
     private final Map<String, VendorApi> bots = new TreeMap<>();
     /** alert id + chat already sent: when one chat of an alert fails and the alert is retried, the others are not repeated. */
@@ -40,7 +42,7 @@ public final class TelegramAlertSink extends AlertSink {
 
     private TelegramAlertSink(Map<String, Receiver> receivers, Topics topics, String bootstrapServers, VendorApi.Factory apis, Clock clock) {
         super("telegram", receivers, topics, bootstrapServers, clock);
-        receivers.keySet().forEach(tenant -> bots.put(tenant, apis.create("Telegram bot of tenant " + tenant)));
+        receivers.keySet().forEach(tenant -> bots.put(tenant, apis.create("Telegram bot of tenant " + tenant, MESSAGES_PER_SECOND)));
     }
 
     /** Starts when at least one tenant has {@code alerts.telegram}; null otherwise. */

@@ -27,7 +27,7 @@ public final class WebhookAlertSink extends AlertSink {
 
     private WebhookAlertSink(Map<String, Receiver> receivers, Topics topics, String bootstrapServers, VendorApi.Factory apis, Clock clock) {
         super("webhook", receivers, topics, bootstrapServers, clock);
-        receivers.keySet().forEach(tenant -> endpoints.put(tenant, apis.create("alert webhook of tenant " + tenant)));
+        receivers.keySet().forEach(tenant -> endpoints.put(tenant, apis.create("alert webhook of tenant " + tenant, 10)));
     }
 
     /** Starts when at least one tenant has {@code alerts.webhook}; null otherwise. */

@@ -66,7 +66,8 @@ public final class Bitrix24Enricher implements AutoCloseable {
         this.deadLetter = topics.deadLetter();
         config.tenants().forEach((id, tenant) -> {
             if (tenant.bitrix24() != null && tenant.bitrix24().restUrl() != null) {
-                portals.put(id, new Bitrix24Rest(tenant.bitrix24().restUrl(), apis.create("Bitrix24 REST of tenant " + id)));
+                portals.put(id, new Bitrix24Rest(tenant.bitrix24().restUrl(), apis.create("Bitrix24 REST of tenant " + id,
+                        tenant.bitrix24().requestsPerSecond())));
             }
         });
         this.bootstrapServers = bootstrapServers;

@@ -47,7 +47,8 @@ public final class Bitrix24LeadSink extends CrmLeadSink {
         super("Bitrix24", GROUP, "bitrix24-lead-sink", topics, bootstrapServers);
         config.tenants().forEach((id, tenant) -> {
             if (tenant.bitrix24() != null && tenant.bitrix24().leads() != null) {
-                portals.put(id, new Portal(new Bitrix24Rest(tenant.bitrix24().restUrl(), apis.create("Bitrix24 lead sink of tenant " + id)),
+                portals.put(id, new Portal(new Bitrix24Rest(tenant.bitrix24().restUrl(), apis.create("Bitrix24 lead sink of tenant " + id,
+                        tenant.bitrix24().requestsPerSecond())),
                         tenant.bitrix24().leads(), tenant));
             }
         });

@@ -37,15 +37,15 @@ public final class VendorApi {
         this.firstBackoff = firstBackoff;
     }
 
-    /** Makes a vendor's API client; tests make ones that give up sooner. */
+    /** Makes a vendor's API client allowed {@code requestsPerSecond}; tests make ones that give up sooner. */
     @FunctionalInterface
     public interface Factory {
-        VendorApi create(String name);
+        VendorApi create(String name, double requestsPerSecond);
     }
 
-    /** The production client: 2 requests/s (Bitrix24's documented limit, below amoCRM's 7), 5 attempts from 1 s. */
-    public static VendorApi defaults(String name) {
-        return new VendorApi(name, 2, 5, Duration.ofSeconds(1));
+    /** The production client: 5 attempts from 1 s. */
+    public static VendorApi defaults(String name, double requestsPerSecond) {
+        return new VendorApi(name, requestsPerSecond, 5, Duration.ofSeconds(1));
     }
 
     /** GETs {@code uri} and parses the answer as JSON. {@code redacted} is the URI as it may appear in logs. */

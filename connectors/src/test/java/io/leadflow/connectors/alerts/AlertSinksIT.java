@@ -43,7 +43,7 @@ class AlertSinksIT {
     private static final String SCOPE = "alert-sinks-it";
     private static final Map<String, String> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
     private static final Instant NOW = Instant.parse("2026-11-23T08:00:00Z"); // Monday 11:00 in Moscow
-    private static final VendorApi.Factory QUICK = name -> new VendorApi(name, 1000, 2, Duration.ofMillis(20));
+    private static final VendorApi.Factory QUICK = (name, rate) -> new VendorApi(name, 1000, 2, Duration.ofMillis(20));
 
     private static Topics topics;
     private static FakeAlertReceivers receivers;

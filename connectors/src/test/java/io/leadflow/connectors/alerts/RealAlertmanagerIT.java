@@ -86,7 +86,7 @@ class RealAlertmanagerIT {
 
             // When the sink delivers them
             try (AlertSink sink = AlertmanagerAlertSink.startIfConfigured(leadflow, topics, KAFKA.bootstrapServers(),
-                    name -> new VendorApi(name, 100, 2, Duration.ofMillis(50)), Clock.systemUTC())) {
+                    (name, rate) -> new VendorApi(name, 100, 2, Duration.ofMillis(50)), Clock.systemUTC())) {
                 JsonNode listed = awaitAlerts(url);
 
                 // Then Alertmanager holds one alert, with leadflow's labels and texts

@@ -79,7 +79,7 @@ class AmoCrmLeadSinkIT {
                 EVENTS.assigned("L3", "+79167777777", 2, "boris", "amocrm", "boris-amo"));
 
         try (AmoCrmLeadSink sink = AmoCrmLeadSink.startIfConfigured(config, topics, KAFKA.bootstrapServers(),
-                name -> new VendorApi(name, 1000, 2, Duration.ofMillis(20)))) {
+                (name, rate) -> new VendorApi(name, 1000, 2, Duration.ofMillis(20)))) {
             // When the token is refused, the sink waits and says why; nothing is written, nothing dead-lettered
             await(() -> sink.health().status() == HealthChecks.Status.DOWN, "the sink reports the refused token");
             assertThat(sink.health().detail()).contains("401");

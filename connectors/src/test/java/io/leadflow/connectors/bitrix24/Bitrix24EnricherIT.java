@@ -76,7 +76,7 @@ class Bitrix24EnricherIT {
 
         // When the enricher runs (with a short backoff) and the portal recovers
         Bitrix24Enricher enricher = Bitrix24Enricher.startIfConfigured(config, topics, KAFKA.bootstrapServers(),
-                name -> new VendorApi(name, 1000, 2, Duration.ofMillis(20)));
+                (name, rate) -> new VendorApi(name, 1000, 2, Duration.ofMillis(20)));
         Topic<RawKey, RawEnvelope> raw = topics.raw(Vendor.BITRIX24);
         List<ConsumerRecord<RawKey, RawEnvelope>> all;
         List<ConsumerRecord<RawKey, DeadLetter>> deadLetters;

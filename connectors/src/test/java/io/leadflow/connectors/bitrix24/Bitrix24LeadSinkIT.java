@@ -73,7 +73,7 @@ class Bitrix24LeadSinkIT {
                 EVENTS.assigned("L2", "+79169999999", 2, null, "bitrix24", null));
 
         try (Bitrix24LeadSink sink = Bitrix24LeadSink.startIfConfigured(config, topics, KAFKA.bootstrapServers(),
-                name -> new VendorApi(name, 1000, 2, Duration.ofMillis(20)))) {
+                (name, rate) -> new VendorApi(name, 1000, 2, Duration.ofMillis(20)))) {
             await(() -> sink.health().status() == HealthChecks.Status.DOWN, "the sink reports the outage");
             assertThat(portal.leads()).isEmpty();
 

@@ -1,0 +1,74 @@
+package io.leadflow.funnel;
+
+import io.leadflow.attribution.OfflineNumbers;
+import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.FunnelFigures;
+import io.leadflow.avro.FunnelKey;
+import io.leadflow.avro.FunnelLead;
+import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.MarketingSource;
+import io.leadflow.config.FunnelConfig;
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.config.TenantConfig;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Follows each lead through its funnel ({@link FunnelProgress}) from the lead event log, keeps where it is in a store
+ * (by lead id: all of a lead's events are on its contact's partition), and forwards what each event changes in the
+ * funnel figures, slice by slice ({@link FunnelShares}), to be re-keyed by slice and added up.
+ */
+public final class FunnelProcessor implements Processor<ContactKey, LeadEvent, FunnelKey, FunnelFigures> {
+    private final LeadflowConfig config;
+    private final String storeName;
+    private final OfflineNumbers offline;
+    private ProcessorContext<FunnelKey, FunnelFigures> context;
+    private KeyValueStore<String, FunnelLead> leads;
+
+    public FunnelProcessor(LeadflowConfig config, String storeName) {
+        this.config = config;
+        this.storeName = storeName;
+        this.offline = new OfflineNumbers(config);
+    }
+
+    @Override
+    public void init(ProcessorContext<FunnelKey, FunnelFigures> context) {
+        this.context = context;
+        this.leads = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<ContactKey, LeadEvent> record) {
+        LeadEvent event = record.value();
+        TenantConfig tenant = event == null ? null : config.tenant(event.getTenant()).orElse(null);
+        if (tenant == null) {
+            return;
+        }
+        FunnelLead before = leads.get(event.getLeadId());
+        FunnelLead after = FunnelProgress.apply(before, event, tenant, (line, marketing) -> source(event.getTenant(), line, marketing));
+        if (after == null || after == before) {
+            return;
+        }
+        leads.put(event.getLeadId(), after);
+        for (KeyValue<FunnelKey, FunnelFigures> delta : FunnelShares.deltas(before, funnel(tenant, before), after, funnel(tenant, after),
+                tenant.zone(), event.getOccurredAt())) {
+            context.forward(new Record<>(delta.key, delta.value, record.timestamp()));
+        }
+    }
+
+    private static FunnelConfig funnel(TenantConfig tenant, FunnelLead lead) {
+        return lead == null ? null : tenant.funnels().get(lead.getFunnel());
+    }
+
+    /** The touch's channel as marketing names it: the call tracker's, a static number's offline channel, else direct. */
+    private String source(String tenant, String line, MarketingSource marketing) {
+        if (marketing != null) {
+            return (marketing.getSource() == null ? "(not set)" : marketing.getSource()) + " / "
+                    + (marketing.getMedium() == null ? "(not set)" : marketing.getMedium());
+        }
+        return offline.channel(tenant, line).map(c -> c.source() + " / " + c.medium()).orElse(FunnelProgress.DIRECT);
+    }
+}

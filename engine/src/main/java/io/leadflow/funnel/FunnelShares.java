@@ -1,0 +1,143 @@
+package io.leadflow.funnel;
+
+import io.leadflow.avro.DurationSketch;
+import io.leadflow.avro.FunnelFigures;
+import io.leadflow.avro.FunnelKey;
+import io.leadflow.avro.FunnelLead;
+import io.leadflow.avro.StageFigures;
+import io.leadflow.config.FunnelConfig;
+import org.apache.kafka.streams.KeyValue;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A lead's part in the funnel figures: for the day, week and month it was created in (tenant-local cohorts) × each
+ * slice it is in (all leads, its source, owner, team, new or returning), one lead with the stages it reached, the time
+ * it spent in each stage it left, and how it ended. What a lead event changes is the difference between the lead's
+ * part before and after it, slice by slice: a reassigned lead leaves the old owner's figures as it enters the new one's.
+ */
+public final class FunnelShares {
+    public static final List<String> PERIODS = List.of("day", "week", "month");
+    public static final List<String> DIMENSIONS = List.of("all", "source", "owner", "team", "client");
+    static final String NOBODY = "(none)";
+
+    private FunnelShares() {
+    }
+
+    /** The lead's part in every slice it is in (none for no lead). */
+    static Map<FunnelKey, FunnelFigures> of(FunnelLead lead, FunnelConfig funnel, ZoneId zone) {
+        Map<FunnelKey, FunnelFigures> parts = new LinkedHashMap<>();
+        if (lead == null || funnel == null) {
+            return parts;
+        }
+        FunnelFigures figures = figures(lead, funnel);
+        LocalDate day = LocalDate.ofInstant(lead.getCreatedAt(), zone);
+        for (String period : PERIODS) {
+            LocalDate start = start(period, day);
+            for (String dimension : DIMENSIONS) {
+                parts.put(new FunnelKey(lead.getTenant(), lead.getFunnel(), period, start.toString(), dimension, value(lead, dimension)), figures);
+            }
+        }
+        return parts;
+    }
+
+    /** What replacing {@code before} (null: a new lead) with {@code after} changes, slice by slice; no empty changes. */
+    static List<KeyValue<FunnelKey, FunnelFigures>> deltas(FunnelLead before, FunnelConfig funnelBefore, FunnelLead after,
+                                                          FunnelConfig funnelAfter, ZoneId zone, Instant at) {
+        Map<FunnelKey, FunnelFigures> was = of(before, funnelBefore, zone);
+        Map<FunnelKey, FunnelFigures> is = of(after, funnelAfter, zone);
+        Set<FunnelKey> slices = new LinkedHashSet<>(was.keySet());
+        slices.addAll(is.keySet());
+        List<KeyValue<FunnelKey, FunnelFigures>> deltas = new ArrayList<>();
+        for (FunnelKey slice : slices) {
+            FunnelFigures delta = plus(is.get(slice), was.get(slice), -1, after.getEventId(), at);
+            if (!isZero(delta)) {
+                deltas.add(KeyValue.pair(slice, delta));
+            }
+        }
+        return deltas;
+    }
+
+    /** The first day of the {@code period} that holds {@code day}: itself, its week's Monday, its month's 1st. */
+    public static LocalDate start(String period, LocalDate day) {
+        return switch (period) {
+            case "day" -> day;
+            case "week" -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+            case "month" -> day.withDayOfMonth(1);
+            default -> throw new IllegalArgumentException("period must be day, week or month, not " + period);
+        };
+    }
+
+    static String value(FunnelLead lead, String dimension) {
+        return switch (dimension) {
+            case "all" -> "all";
+            case "source" -> lead.getSource();
+            case "owner" -> lead.getOwner() == null ? NOBODY : lead.getOwner();
+            case "team" -> lead.getTeam() == null ? NOBODY : lead.getTeam();
+            case "client" -> lead.getReturning() ? "returning" : "new";
+            default -> throw new IllegalArgumentException("no dimension " + dimension);
+        };
+    }
+
+    /** One lead's figures. */
+    static FunnelFigures figures(FunnelLead lead, FunnelConfig funnel) {
+        List<Instant> reached = lead.getReached();
+        List<StageFigures> stages = new ArrayList<>();
+        for (int i = 0; i < funnel.stages().size(); i++) {
+            DurationSketch time = DurationSketches.empty();
+            if (i + 1 < reached.size() && reached.get(i + 1).isAfter(reached.get(i))) {
+                time = DurationSketches.of(Duration.between(reached.get(i), reached.get(i + 1)).toSeconds());
+            }
+            stages.add(new StageFigures(funnel.stages().get(i).id(), i < reached.size() ? 1L : 0L, time));
+        }
+        boolean won = FunnelProgress.WON.equals(lead.getOutcome());
+        return new FunnelFigures(lead.getEventId(), 1L, stages, won ? 1L : 0L, FunnelProgress.LOST.equals(lead.getOutcome()) ? 1L : 0L,
+                won ? lead.getAmount() : 0.0,
+                won ? DurationSketches.of(Duration.between(lead.getCreatedAt(), lead.getClosedAt()).toSeconds()) : DurationSketches.empty(),
+                lead.getCreatedAt());
+    }
+
+    /**
+     * {@code a + sign × b} (either may be null: nothing), stage by stage in {@code a}'s order and then any stage only
+     * {@code b} has (a funnel whose configuration gained a stage), as of event time {@code at}.
+     */
+    static FunnelFigures plus(FunnelFigures a, FunnelFigures b, int sign, String eventId, Instant at) {
+        Map<String, StageFigures> stages = new LinkedHashMap<>();
+        for (FunnelFigures f : new FunnelFigures[]{a, b}) {
+            if (f == null) {
+                continue;
+            }
+            int s = f == a ? 1 : sign;
+            for (StageFigures stage : f.getStages()) {
+                StageFigures had = stages.get(stage.getStage());
+                StageFigures scaled = new StageFigures(stage.getStage(), s * stage.getEntered(),
+                        DurationSketches.plus(DurationSketches.empty(), stage.getTimeInStage(), s));
+                stages.put(stage.getStage(), had == null ? scaled : new StageFigures(stage.getStage(), had.getEntered() + scaled.getEntered(),
+                        DurationSketches.plus(had.getTimeInStage(), scaled.getTimeInStage(), 1)));
+            }
+        }
+        long leads = (a == null ? 0 : a.getLeads()) + (b == null ? 0 : sign * b.getLeads());
+        long won = (a == null ? 0 : a.getWon()) + (b == null ? 0 : sign * b.getWon());
+        long lost = (a == null ? 0 : a.getLost()) + (b == null ? 0 : sign * b.getLost());
+        double revenue = (a == null ? 0 : a.getRevenue()) + (b == null ? 0 : sign * b.getRevenue());
+        DurationSketch duration = DurationSketches.plus(a == null ? DurationSketches.empty() : a.getDealDuration(),
+                b == null ? DurationSketches.empty() : b.getDealDuration(), sign);
+        return new FunnelFigures(eventId, leads, new ArrayList<>(stages.values()), won, lost, revenue, duration, at);
+    }
+
+    static boolean isZero(FunnelFigures f) {
+        return f.getLeads() == 0 && f.getWon() == 0 && f.getLost() == 0 && f.getRevenue() == 0 && f.getDealDuration().getIndexes().isEmpty()
+                && f.getStages().stream().allMatch(s -> s.getEntered() == 0 && s.getTimeInStage().getIndexes().isEmpty());
+    }
+}

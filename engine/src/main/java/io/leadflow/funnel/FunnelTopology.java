@@ -1,0 +1,42 @@
+package io.leadflow.funnel;
+
+import io.leadflow.avro.FunnelLead;
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.topics.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The funnel sub-topology: lead events → {@link FunnelProcessor} (each lead's way through its funnel) → what each event
+ * changes per slice → leadflow.funnel-deltas (by slice) → {@link FunnelAggregator} → leadflow.funnel-performance.
+ */
+public final class FunnelTopology {
+    public static final String PROGRESS = "funnel-progress";
+    public static final String LEADS_STORE = "funnel-leads-store";
+    public static final String DELTAS_SINK = "funnel-deltas-sink";
+    public static final String DELTAS_SOURCE = "funnel-deltas-source";
+    public static final String AGGREGATE = "funnel-aggregate";
+    public static final String FIGURES_STORE = "funnel-figures-store";
+    public static final String PERFORMANCE_SINK = "funnel-performance-sink";
+
+    private FunnelTopology() {
+    }
+
+    /** @param leadEventsSource the topology's source node of leadflow.lead-events (a topic has one source per topology) */
+    public static void addTo(Topology topology, Topics topics, LeadflowConfig config, String leadEventsSource) {
+        var deltas = topics.funnelDeltas();
+        var performance = topics.funnelPerformance();
+        topology.addProcessor(PROGRESS, () -> new FunnelProcessor(config, LEADS_STORE), leadEventsSource);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEADS_STORE), Serdes.String(),
+                topics.storeValueSerde(FunnelLead.class)), PROGRESS);
+        topology.addSink(DELTAS_SINK, deltas.name(), deltas.keySerde().serializer(), deltas.valueSerde().serializer(), PROGRESS);
+
+        topology.addSource(DELTAS_SOURCE, deltas.keySerde().deserializer(), deltas.valueSerde().deserializer(), deltas.name());
+        topology.addProcessor(AGGREGATE, () -> new FunnelAggregator(FIGURES_STORE), DELTAS_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIGURES_STORE), deltas.keySerde(),
+                performance.valueSerde()), AGGREGATE);
+        topology.addSink(PERFORMANCE_SINK, performance.name(), performance.keySerde().serializer(), performance.valueSerde().serializer(),
+                AGGREGATE);
+    }
+}
