@@ -261,7 +261,13 @@ public final class LeadLifecycle {
         for (RecentCall call : current.getRecentCalls()) {
             calls.add(call.getTouchId().equals(first.getTouchId()) ? RecentCall.newBuilder(call).setMatched(true).build() : call);
         }
-        return LeadState.newBuilder(current).setSequence(sequence).setRecentCalls(calls).build();
+        LeadState.Builder corrected = LeadState.newBuilder(current).setSequence(sequence).setRecentCalls(calls);
+        if (current.getLeadClass() == LeadClass.UNKNOWN && input.missed() != null) {
+            // the tracker opened it before anyone knew whether the call was answered: the PBX says (the SLA policy
+            // chosen when it opened stays)
+            corrected.setLeadClass(input.missed() ? LeadClass.MISSED_CALL : LeadClass.ANSWERED_CALL);
+        }
+        return corrected.build();
     }
 
     /** Closed when its quiet period ran out (event time, so a replay closes it at the same instant). */

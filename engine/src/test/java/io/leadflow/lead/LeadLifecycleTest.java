@@ -98,6 +98,7 @@ class LeadLifecycleTest {
         assertThat(trackerFirst.getLeadClass()).isEqualTo(LeadClass.UNKNOWN);
         var pbxLater = decide(trackerFirst, pbx("mango:summary:1", CallStatus.ANSWERED, T0.plusSeconds(30), LINE));
         assertCorrection(pbxLater, 1);
+        assertThat(pbxLater.state().getLeadClass()).as("the PBX tells what the tracker could not").isEqualTo(LeadClass.ANSWERED_CALL);
     }
 
     @Test
