@@ -26,17 +26,31 @@ import java.util.Set;
  *         - {id: paid, crm: [WON, "142"]}
  * </pre>
  * A lead is in the tenant's first funnel until the CRM names a pipeline another funnel lists.
+ * <p>
+ * A child funnel ({@code parent}) follows another department's deal linked to the lead's — a logistics estimate for a
+ * turnkey deal: a deal of the lead's contact in one of its pipelines moves through its stages (all CRM stages) with
+ * their own times, while the lead stays in its funnel and is neither moved nor closed by it.
  *
  * @param pipelines CRM pipeline (Bitrix24 category, amoCRM pipeline) ids that belong to this funnel
+ * @param parent    for a child funnel, the funnel whose leads its deals are linked to
  */
-public record FunnelConfig(List<Stage> stages, List<String> pipelines) {
+public record FunnelConfig(List<Stage> stages, List<String> pipelines, String parent) {
     public static final String CREATED = "created";
     public static final String RESPONDED = "responded";
 
     public FunnelConfig {
-        stages = stages == null || stages.isEmpty() ? defaultStages() : List.copyOf(stages);
         pipelines = pipelines == null ? List.of() : List.copyOf(pipelines);
-        if (!stages.get(0).id().equals(CREATED)) {
+        if (parent != null) {
+            if (stages == null || stages.isEmpty() || pipelines.isEmpty()) {
+                throw new IllegalArgumentException("a child funnel needs its stages and the pipelines of its deals");
+            }
+            if (stages.stream().anyMatch(s -> s.id().equals(CREATED) || s.id().equals(RESPONDED) || s.crm().isEmpty())) {
+                throw new IllegalArgumentException("a child funnel's stages are CRM stages: each lists crm ids, none is '"
+                        + CREATED + "' or '" + RESPONDED + "'");
+            }
+        }
+        stages = stages == null || stages.isEmpty() ? defaultStages() : List.copyOf(stages);
+        if (parent == null && !stages.get(0).id().equals(CREATED)) {
             throw new IllegalArgumentException("a funnel's first stage must be '" + CREATED + "'");
         }
         Set<String> ids = new HashSet<>();
@@ -55,7 +69,16 @@ public record FunnelConfig(List<Stage> stages, List<String> pipelines) {
 
     /** Incoming call → responded → needs identified → meeting → commercial offer → contract → payment. */
     public static FunnelConfig defaults() {
-        return new FunnelConfig(null, null);
+        return new FunnelConfig(null, null, null);
+    }
+
+    /** A funnel of the tenant's own leads. */
+    public FunnelConfig(List<Stage> stages, List<String> pipelines) {
+        this(stages, pipelines, null);
+    }
+
+    public boolean isChild() {
+        return parent != null;
     }
 
     private static List<Stage> defaultStages() {
@@ -99,24 +122,45 @@ public record FunnelConfig(List<Stage> stages, List<String> pipelines) {
         }
     }
 
-    /** The tenant's funnels in their configured order, or the default one alone ({@code sales}). */
+    /** The tenant's funnels in their configured order, or the default one alone ({@code sales}); children checked. */
     public static Map<String, FunnelConfig> orDefault(Map<String, FunnelConfig> funnels) {
         if (funnels == null || funnels.isEmpty()) {
             return Map.of("sales", defaults());
         }
+        Set<String> pipelines = new HashSet<>();
+        funnels.forEach((id, funnel) -> {
+            if (funnel.isChild() && (!funnels.containsKey(funnel.parent()) || funnels.get(funnel.parent()).isChild())) {
+                throw new IllegalArgumentException("child funnel '" + id + "' names parent '" + funnel.parent()
+                        + "', which is not a funnel of the tenant's own leads");
+            }
+            funnel.pipelines().forEach(p -> {
+                if (!pipelines.add(p)) {
+                    throw new IllegalArgumentException("pipeline '" + p + "' is listed by two funnels");
+                }
+            });
+        });
+        if (funnels.values().iterator().next().isChild()) {
+            throw new IllegalArgumentException("the first funnel, where leads start, cannot be a child funnel");
+        }
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(funnels));
     }
 
-    /** The funnel a CRM pipeline belongs to: the first that lists it, else the first funnel. */
+    /** The funnel of the tenant's leads a CRM pipeline belongs to: the first that lists it, else the first funnel. */
     public static String funnelOf(Map<String, FunnelConfig> funnels, String pipeline) {
         List<String> ids = new ArrayList<>(funnels.keySet());
         if (pipeline != null) {
             for (String id : ids) {
-                if (funnels.get(id).pipelines().contains(pipeline)) {
+                if (!funnels.get(id).isChild() && funnels.get(id).pipelines().contains(pipeline)) {
                     return id;
                 }
             }
         }
         return ids.get(0);
+    }
+
+    /** The child funnel whose deals a CRM pipeline holds, if any. */
+    public static java.util.Optional<String> childFunnelOf(Map<String, FunnelConfig> funnels, String pipeline) {
+        return pipeline == null ? java.util.Optional.empty() : funnels.entrySet().stream()
+                .filter(f -> f.getValue().isChild() && f.getValue().pipelines().contains(pipeline)).map(Map.Entry::getKey).findFirst();
     }
 }

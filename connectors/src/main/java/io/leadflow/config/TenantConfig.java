@@ -39,6 +39,12 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
         this(timeZone, region, mango, zadarma, calltouch, bitrix24, amocrm, leads, roster, sla, alerts, attribution, null);
     }
 
+    /** This tenant with another amoCRM section. */
+    public TenantConfig withAmoCrm(AmoCrmConfig amocrm) {
+        return new TenantConfig(timeZone, region, mango, zadarma, calltouch, bitrix24, amocrm, leads, roster, sla, alerts, attribution,
+                funnels);
+    }
+
     /** A tenant with only Mango Office configured. */
     public TenantConfig(String timeZone, String region, MangoConfig mango) {
         this(timeZone, region, mango, null, null, null, null, null, null, null, null, null);
@@ -168,8 +174,11 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
      * @param leads   optional: put leadflow's leads and their calls into the portal (needs {@code restUrl})
      * @param requestsPerSecond REST calls allowed per second: 2 for a cloud portal (its documented limit, the default);
      *                an on-premise portal sets its own
+     * @param productField a deal field whose value names what the deal sells (e.g. {@code UF_CRM_1700000000001}),
+     *                for the funnel's product slice; a list field counts by its first value
      */
-    public record Bitrix24Config(String applicationToken, String restUrl, Bitrix24Leads leads, Double requestsPerSecond) {
+    public record Bitrix24Config(String applicationToken, String restUrl, Bitrix24Leads leads, Double requestsPerSecond,
+                                 String productField) {
         public Bitrix24Config {
             required(applicationToken, "bitrix24.applicationToken");
             requestsPerSecond = requestsPerSecond == null ? 2.0 : requestsPerSecond;
@@ -183,12 +192,12 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
 
         /** Events and enrichment only. */
         public Bitrix24Config(String applicationToken, String restUrl) {
-            this(applicationToken, restUrl, null, null);
+            this(applicationToken, restUrl, null, null, null);
         }
 
         /** At the cloud portal's rate. */
         public Bitrix24Config(String applicationToken, String restUrl, Bitrix24Leads leads) {
-            this(applicationToken, restUrl, leads, null);
+            this(applicationToken, restUrl, leads, null, null);
         }
     }
 
@@ -209,21 +218,36 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
     /**
      * amoCRM webhooks are unsigned: the URL carries a secret token ({@code ?secret=}).
      *
-     * @param apiUrl      the account's address, e.g. {@code https://acme.amocrm.ru}: needed by the lead sink
+     * @param apiUrl      the account's address, e.g. {@code https://acme.amocrm.ru}: with {@code accessToken}, webhooks'
+     *                    deals are fetched with their contact (without, their stage changes reach no lead); needed by
+     *                    the lead sink
      * @param accessToken a long-lived token of the account's private integration (sent as a bearer token)
      * @param leads       optional: put leadflow's leads, owners and calls into the account as deals
+     * @param requestsPerSecond API calls per second (default 7, amoCRM's documented limit per integration); the
+     *                    enrichment of webhooks and the lead sink each use half
+     * @param productField id of a deal field whose value names what the deal sells, for the funnel's product slice
      */
-    public record AmoCrmConfig(String secret, String apiUrl, String accessToken, AmoCrmLeads leads) {
+    public record AmoCrmConfig(String secret, String apiUrl, String accessToken, AmoCrmLeads leads, Double requestsPerSecond,
+                               Long productField) {
         public AmoCrmConfig {
             required(secret, "amocrm.secret");
             if (leads != null && (apiUrl == null || accessToken == null)) {
                 throw new IllegalArgumentException("amocrm.leads needs amocrm.apiUrl and amocrm.accessToken to reach the account");
             }
+            requestsPerSecond = requestsPerSecond == null ? 7.0 : requestsPerSecond;
+            if (requestsPerSecond <= 0) {
+                throw new IllegalArgumentException("amocrm.requestsPerSecond must be positive");
+            }
         }
 
         /** Webhooks only. */
         public AmoCrmConfig(String secret) {
-            this(secret, null, null, null);
+            this(secret, null, null, null, null, null);
+        }
+
+        /** At amoCRM's documented rate, without products. */
+        public AmoCrmConfig(String secret, String apiUrl, String accessToken, AmoCrmLeads leads) {
+            this(secret, apiUrl, accessToken, leads, null, null);
         }
     }
 

@@ -4,10 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Named readiness checks of the parts running in this process, answered on {@code GET /health}. */
+/**
+ * Named checks of the parts running in this process: readiness on {@code GET /health} (every part UP), liveness on
+ * {@code GET /health/live} (no part FAILED). DOWN is a part waiting for something outside (a broker, a vendor) that
+ * will come back; FAILED is a part that cannot recover by itself — an engine whose stream threads all died — which an
+ * orchestrator should restart.
+ */
 public final class HealthChecks {
 
-    public enum Status { UP, STARTING, DOWN }
+    public enum Status { UP, STARTING, DOWN, FAILED }
 
     /** One part's state, with a short human-readable detail. */
     public record Health(Status status, String detail) {
@@ -21,6 +26,10 @@ public final class HealthChecks {
 
         public static Health starting(String detail) {
             return new Health(Status.STARTING, detail);
+        }
+
+        public static Health failed(String detail) {
+            return new Health(Status.FAILED, detail);
         }
     }
 
@@ -46,7 +55,9 @@ public final class HealthChecks {
                 health = Health.down(e.getMessage());
             }
             components.put(entry.getKey(), health);
-            if (health.status() == Status.DOWN) {
+            if (health.status() == Status.FAILED) {
+                overall = Status.FAILED;
+            } else if (health.status() == Status.DOWN && overall != Status.FAILED) {
                 overall = Status.DOWN;
             } else if (health.status() == Status.STARTING && overall == Status.UP) {
                 overall = Status.STARTING;

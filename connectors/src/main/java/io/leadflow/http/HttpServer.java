@@ -28,6 +28,10 @@ public final class HttpServer implements AutoCloseable {
             HealthChecks.Report report = health.report();
             ctx.status(report.status() == HealthChecks.Status.UP ? 200 : 503).json(report);
         });
+        app.get("/health/live", ctx -> {
+            HealthChecks.Report report = health.report();
+            ctx.status(report.status() == HealthChecks.Status.FAILED ? 503 : 200).json(report);
+        });
         app.exception(ApiException.class, (e, ctx) ->
                 ctx.status(e.status()).json(new ApiError(e.code(), e.getMessage(), ctx.attribute("requestId"))));
         app.exception(HttpResponseException.class, (e, ctx) -> {

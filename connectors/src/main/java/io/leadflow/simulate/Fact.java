@@ -15,8 +15,10 @@ public sealed interface Fact {
     }
 
     /**
-     * A Bitrix24 deal as the portal's {@code crm.deal.get} returns it after a change.
+     * A CRM deal as the CRM's API returns it after a change (Bitrix24's {@code crm.deal.get}, amoCRM's
+     * {@code /api/v4/leads/{id}}).
      *
+     * @param stageId  the CRM's stage: a Bitrix24 {@code STAGE_ID}, an amoCRM status id
      * @param semantic {@code P} in progress, {@code S} won, {@code F} lost
      * @param contact  the number of the deal's contact ({@code contactId}), digits as above
      */

@@ -44,6 +44,7 @@ public final class Simulator implements AutoCloseable {
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile Consumer<Delivery> beforeSend = delivery -> { };
+    private volatile Consumer<Delivery> acknowledged = delivery -> { };
 
     public Simulator(URI gateway, int concurrency) {
         this.gateway = gateway;
@@ -68,6 +69,12 @@ public final class Simulator implements AutoCloseable {
      */
     public Simulator beforeSend(Consumer<Delivery> listener) {
         this.beforeSend = listener;
+        return this;
+    }
+
+    /** Calls {@code listener} with each delivery the gateway acknowledged (2xx): what a vendor would consider delivered. */
+    public Simulator onAcknowledged(Consumer<Delivery> listener) {
+        this.acknowledged = listener;
         return this;
     }
 
@@ -136,6 +143,7 @@ public final class Simulator implements AutoCloseable {
                 int status = response.statusCode();
                 if (status / 100 == 2) {
                     accepted.get(delivery.vendor()).incrementAndGet();
+                    acknowledged.accept(delivery);
                     return;
                 }
                 if (status / 100 == 4) {

@@ -190,20 +190,24 @@ public final class TrafficGenerator {
         int stagesReached = 1 + random.nextInt(AMO_STAGES.length);
         long price = 10_000L * (1 + random.nextInt(50));
         Instant at = after.plus(scaled(Duration.ofMinutes(10)));
+        String contactId = tenant.contactId(client);
         if (tenant.config.amocrm() != null) {
+            // amoCRM webhooks carry the status but not the client: the engine fetches the deal, which the Fact carries
             String previous = null;
-            for (int i = 0; i < stagesReached; i++) {
-                String action = i == 0 ? "add" : "status";
-                send(tenant, Vendor.AMOCRM, at, tenant.requests.amocrm(VendorPayloads.amocrmLead(action, dealId, AMO_STAGES[i],
-                        previous, "user-" + extension, price, at)), Produces.STAGE_CHANGE);
-                previous = AMO_STAGES[i];
-                at = at.plus(scaled(Duration.ofHours(4 + random.nextInt(44))));
+            for (int i = 0; i <= stagesReached; i++) {
+                boolean last = i == stagesReached;
+                String status = last ? (won ? "142" : "143") : AMO_STAGES[i];
+                Fact.DealState state = new Fact.DealState(tenant.id, dealId, status, last ? (won ? "S" : "F") : "P", price, contactId,
+                        client, at.truncatedTo(ChronoUnit.SECONDS));
+                send(tenant, Vendor.AMOCRM, at, tenant.requests.amocrm(VendorPayloads.amocrmLead(i == 0 ? "add" : "status", dealId,
+                        status, previous, "user-" + extension, price, at)), Produces.STAGE_CHANGE, state);
+                previous = status;
+                if (!last) {
+                    at = at.plus(scaled(Duration.ofHours(4 + random.nextInt(44))));
+                }
             }
-            send(tenant, Vendor.AMOCRM, at, tenant.requests.amocrm(VendorPayloads.amocrmLead("status", dealId,
-                    won ? "142" : "143", previous, "user-" + extension, price, at)), Produces.STAGE_CHANGE);
         } else if (tenant.config.bitrix24() != null) {
             // Bitrix24 events name the deal only; the engine fetches its state, which the Fact carries for the portal
-            String contactId = tenant.contactId(client);
             for (int i = 0; i <= stagesReached; i++) {
                 boolean last = i == stagesReached;
                 Fact.DealState state = new Fact.DealState(tenant.id, dealId, last ? (won ? "WON" : "LOSE") : BITRIX24_STAGES[i],

@@ -87,6 +87,7 @@ public final class VendorPayloads {
             params.put("status", answered ? "successful" : "unsuccessful");
         }
         source.addTo(params);
+        params.put("city", cityOf(client));
         return params;
     }
 
@@ -97,6 +98,7 @@ public final class VendorPayloads {
         params.put("callerphone", client);
         params.put("calltime", CALLTOUCH_TIME.format(at.atZone(zone)));
         source.addTo(params);
+        params.put("city", cityOf(client));
         return params;
     }
 
@@ -117,6 +119,13 @@ public final class VendorPayloads {
             fields.put(prefix + "[price]", price.toString());
         }
         return fields;
+    }
+
+    private static final String[] CITIES = {"Moscow", "Moscow", "Moscow", "Khimki", "Podolsk", "Balashikha", "Tver"};
+
+    /** Where call tracking locates a simulated caller: the same city for the same number, no randomness to disturb. */
+    static String cityOf(String client) {
+        return CITIES[Math.floorMod(client.hashCode(), CITIES.length)];
     }
 
     /** Where a simulated caller came from, as call tracking reports it. */

@@ -54,6 +54,26 @@ class LeadflowConfigTest {
     }
 
     @Test
+    void childFunnelsNameAFunnelOfTheTenantsLeadsListTheirPipelinesAndHaveOnlyCrmStages() throws Exception {
+        String sales = "sales: {stages: [{id: created}, {id: won, crm: [WON]}]}";
+        var config = LeadflowConfig.parse("tenants: {a: {funnels: {" + sales
+                + ", logistics: {parent: sales, pipelines: ['9'], stages: [{id: requested, crm: ['C9:NEW']}]}}}}", n -> null);
+        var funnels = config.tenant("a").orElseThrow().funnels();
+        assertThat(FunnelConfig.childFunnelOf(funnels, "9")).contains("logistics");
+        assertThat(FunnelConfig.funnelOf(funnels, "9")).isEqualTo("sales"); // a child's pipeline never moves the lead
+
+        assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {funnels: {" + sales
+                + ", logistics: {parent: rental, pipelines: ['9'], stages: [{id: requested, crm: ['C9:NEW']}]}}}}", n -> null))
+                .hasMessageContaining("rental");
+        assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {funnels: {" + sales
+                + ", logistics: {parent: sales, stages: [{id: requested, crm: ['C9:NEW']}]}}}}", n -> null))
+                .hasMessageContaining("pipelines");
+        assertThatThrownBy(() -> LeadflowConfig.parse("tenants: {a: {funnels: {" + sales
+                + ", logistics: {parent: sales, pipelines: ['9'], stages: [{id: created}]}}}}", n -> null))
+                .hasMessageContaining("CRM stages");
+    }
+
+    @Test
     void theAmoCrmSinkNeedsTheAccountTheTokenAndAFieldForTheLeadId() throws Exception {
         var amo = LeadflowConfig.parse("""
                 tenants:

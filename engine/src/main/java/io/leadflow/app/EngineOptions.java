@@ -39,4 +39,8 @@ public final class EngineOptions {
     @Option(names = "--standby-replicas", defaultValue = "${env:LEADFLOW_STANDBY_REPLICAS:-0}",
             description = "Warm copies of each state store on other instances, for fast fail-over (default ${DEFAULT-VALUE}).")
     int standbyReplicas;
+
+    @Option(names = "--rocksdb-memory-mb", defaultValue = "${env:LEADFLOW_ROCKSDB_MEMORY_MB:-256}",
+            description = "Off-heap memory all state stores of the process share: block cache, memtables, indexes (default ${DEFAULT-VALUE}).")
+    long rocksDbMemoryMb = 256;
 }

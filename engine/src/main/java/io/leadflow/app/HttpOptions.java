@@ -15,4 +15,13 @@ public final class HttpOptions {
     @Option(names = "--max-body", defaultValue = "262144",
             description = "Largest accepted request body in bytes; larger ones get 413 (default ${DEFAULT-VALUE}).")
     long maxBodyBytes;
+
+    /** Options set in code, as an embedding program (a test harness) needs them; port 0 picks a free one. */
+    public static HttpOptions of(String host, int port, long maxBodyBytes) {
+        HttpOptions http = new HttpOptions();
+        http.host = host;
+        http.port = port;
+        http.maxBodyBytes = maxBodyBytes;
+        return http;
+    }
 }

@@ -10,9 +10,11 @@ import io.leadflow.connectors.alerts.AlertSink;
 import io.leadflow.connectors.alerts.AlertmanagerAlertSink;
 import io.leadflow.connectors.alerts.TelegramAlertSink;
 import io.leadflow.connectors.alerts.WebhookAlertSink;
+import io.leadflow.connectors.amocrm.AmoCrmFetcher;
 import io.leadflow.connectors.amocrm.AmoCrmLeadSink;
-import io.leadflow.connectors.bitrix24.Bitrix24Enricher;
+import io.leadflow.connectors.bitrix24.Bitrix24Fetcher;
 import io.leadflow.connectors.bitrix24.Bitrix24LeadSink;
+import io.leadflow.connectors.crm.CrmEnricher;
 import io.leadflow.connectors.calltouch.CallTouchPollers;
 import io.leadflow.connectors.client.VendorApi;
 import io.leadflow.connectors.gateway.WebhookGateway;
@@ -102,7 +104,8 @@ public final class LeadflowNode implements AutoCloseable {
                 advertised = new HostInfo(advertisedHost(engineOptions, httpOptions), port);
                 EngineSettings settings = new EngineSettings(engineOptions.applicationId, bootstrapServers, registryConfig,
                         engineOptions.stateDir, engineOptions.streamThreads, engineOptions.replicationFactor,
-                        engineOptions.standbyReplicas, engineOptions.instanceId, advertised.host() + ":" + advertised.port());
+                        engineOptions.standbyReplicas, engineOptions.instanceId, advertised.host() + ":" + advertised.port(),
+                        engineOptions.rocksDbMemoryMb * 1024 * 1024);
                 engine = new LeadflowEngine(EngineTopology.build(topics, config, settings.streamsProperties(),
                         new SlaMetrics(metrics.registry())), settings,
                         topics.all().stream().filter(Topic::purgedOnceConsumed).map(Topic::name).toList());
@@ -135,11 +138,17 @@ public final class LeadflowNode implements AutoCloseable {
                         health.add("calltouchPollers", pollers::health);
                     }
                 }
-                Bitrix24Enricher enricher = Bitrix24Enricher.startIfConfigured(config, topics, bootstrapServers, VendorApi::defaults);
-                if (enricher != null) {
-                    started.add(0, enricher);
-                    health.add("bitrix24Enricher", enricher::health);
-                }
+                Map<String, CrmEnricher> enrichers = new LinkedHashMap<>();
+                enrichers.put("bitrix24Enricher", CrmEnricher.startIfConfigured(Vendor.BITRIX24,
+                        Bitrix24Fetcher.forTenants(config, VendorApi::defaults), topics, bootstrapServers));
+                enrichers.put("amocrmEnricher", CrmEnricher.startIfConfigured(Vendor.AMOCRM,
+                        AmoCrmFetcher.forTenants(config, VendorApi::defaults), topics, bootstrapServers));
+                enrichers.forEach((name, enricher) -> {
+                    if (enricher != null) {
+                        started.add(0, enricher);
+                        health.add(name, enricher::health);
+                    }
+                });
                 Bitrix24LeadSink bitrix24Leads = Bitrix24LeadSink.startIfConfigured(config, topics, bootstrapServers, VendorApi::defaults);
                 if (bitrix24Leads != null) {
                     started.add(0, bitrix24Leads);

@@ -5,6 +5,7 @@ import io.leadflow.http.HealthChecks;
 import io.leadflow.http.HealthChecks.Health;
 import io.leadflow.local.LocalKafkaBroker;
 import io.leadflow.registry.server.EmbeddedSchemaRegistry;
+import io.leadflow.simulate.SimulatedAmoCrm;
 import io.leadflow.simulate.Simulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,7 +58,13 @@ final class LocalCommand implements Callable<Integer> {
         EmbeddedSchemaRegistry registry = null;
         LeadflowNode node = null;
         Simulator demo = null;
+        SimulatedAmoCrm demoCrm = null;
         try {
+            if (demoRate > 0) {
+                // demo deals live in simulated amoCRM accounts, which the engine asks for each deal's client
+                demoCrm = SimulatedAmoCrm.start(HOST);
+                tenants = demoCrm.serving(tenants, HOST);
+            }
             registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistry.Config(
                     broker.bootstrapServers(), HOST, registryPort, "_schemas", (short) 1));
             EmbeddedSchemaRegistry schemaRegistry = registry;
@@ -70,14 +77,14 @@ final class LocalCommand implements Callable<Integer> {
             if (demoRate > 0) {
                 // a new seed per run: a restarted demo must not resend ids the engine already saw
                 demo = SimulateCommand.startLive(URI.create(base), SimulateCommand.select(tenants, null),
-                        System.currentTimeMillis(), demoRate, 4);
+                        System.currentTimeMillis(), demoRate, 4, demoCrm);
             }
             printBanner(broker, registry, base, (System.nanoTime() - t0) / 1e9);
         } catch (RuntimeException e) {
-            closeQuietly(demo, node, registry, broker);
+            closeQuietly(demo, demoCrm, node, registry, broker);
             throw e;
         }
-        UntilStopped.await(demo, node, registry, broker);
+        UntilStopped.await(demo, demoCrm, node, registry, broker);
         return 0;
     }
 
@@ -104,7 +111,7 @@ final class LocalCommand implements Callable<Integer> {
                   Demo traffic      %s
                 Press Ctrl-C to stop.
                 %n""", seconds, broker.bootstrapServers(), dataDir.toAbsolutePath().normalize(), registry.url(), base, base, base,
-                demoRate > 0 ? demoRate + " calls/s, every configured vendor" : "off (add --demo)");
+                demoRate > 0 ? demoRate + " calls/s, every configured vendor; deals in simulated amoCRM accounts" : "off (add --demo)");
     }
 
     private static void closeQuietly(AutoCloseable... parts) {

@@ -1,5 +1,7 @@
 package io.leadflow.app;
 
+import io.leadflow.engine.state.BoundedRocksDbMemory;
+import io.micrometer.core.instrument.Gauge;
 import io.leadflow.http.HttpServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -24,6 +26,8 @@ final class ProcessMetrics implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        Gauge.builder("leadflow.rocksdb.memory.used", BoundedRocksDbMemory::usageBytes).baseUnit("bytes")
+                .description("Off-heap memory the state stores' shared RocksDB cache holds (block cache and memtables)").register(registry);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
         binders.add(gc);

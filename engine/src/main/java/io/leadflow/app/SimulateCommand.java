@@ -65,7 +65,7 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, TenantConfig> selected = select(LeadflowConfig.load(config), tenants);
         if (live) {
-            Simulator simulator = startLive(gateway, selected, seed, callsPerSecond, concurrency);
+            Simulator simulator = startLive(gateway, selected, seed, callsPerSecond, concurrency, delivery -> { });
             UntilStopped.await(simulator);
             return 0;
         }
@@ -81,10 +81,15 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    /** Live demo traffic for local mode's {@code --demo} and {@code simulate --live}. */
-    static Simulator startLive(URI gateway, Map<String, TenantConfig> tenants, long seed, double callsPerSecond, int concurrency) {
+    /**
+     * Live demo traffic for local mode's {@code --demo} and {@code simulate --live}.
+     *
+     * @param beforeSend told of each delivery before it is sent (a simulated CRM learns of its deals)
+     */
+    static Simulator startLive(URI gateway, Map<String, TenantConfig> tenants, long seed, double callsPerSecond, int concurrency,
+                               java.util.function.Consumer<io.leadflow.simulate.Delivery> beforeSend) {
         TrafficModel model = TrafficModel.demo(seed, callsPerSecond / tenants.size());
-        return new Simulator(gateway, concurrency)
+        return new Simulator(gateway, concurrency).beforeSend(beforeSend)
                 .startLive(new TrafficGenerator(model, tenants, Instant.now()), Clock.systemUTC());
     }
 

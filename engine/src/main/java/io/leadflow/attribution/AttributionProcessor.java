@@ -144,7 +144,8 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
                 && !lead.getResponseSlaBreached()) {
             return Optional.of(new Outcome(next.setResponseSlaBreached(true).build(), AttributionReason.SLA_BREACHED));
         }
-        if (payload instanceof LeadStageChanged changed && changed.getFromStage() != null && !lead.getQualified()) {
+        if (payload instanceof LeadStageChanged changed && changed.getFromStage() != null && changed.getChildFunnel() == null
+                && !lead.getQualified()) {
             return Optional.of(new Outcome(next.setQualified(true).build(), AttributionReason.QUALIFIED));
         }
         if (payload instanceof LeadClosed closed && closed.getOutcome() == CloseOutcome.WON && !lead.getWon()) {

@@ -1,5 +1,6 @@
 package io.leadflow.engine;
 
+import io.leadflow.engine.state.BoundedRocksDbMemory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -18,10 +19,18 @@ import java.util.Map;
  *                          once instead of waiting for the session timeout to evict its old self
  * @param applicationServer host:port of this instance's HTTP API as the other instances reach it, or null:
  *                          with it, a lead query that lands on the wrong instance is answered by the right one
+ * @param rocksDbMemoryBytes what all the process's RocksDB stores may hold off-heap together ({@link BoundedRocksDbMemory})
  */
 public record EngineSettings(String applicationId, String bootstrapServers, Map<String, String> registryConfig,
                              Path stateDir, int streamThreads, int replicationFactor, int standbyReplicas,
-                             String instanceId, String applicationServer) {
+                             String instanceId, String applicationServer, long rocksDbMemoryBytes) {
+
+    /** With the default RocksDB budget. */
+    public EngineSettings(String applicationId, String bootstrapServers, Map<String, String> registryConfig, Path stateDir,
+                          int streamThreads, int replicationFactor, int standbyReplicas, String instanceId, String applicationServer) {
+        this(applicationId, bootstrapServers, registryConfig, stateDir, streamThreads, replicationFactor, standbyReplicas, instanceId,
+                applicationServer, BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES);
+    }
 
     public Map<String, Object> streamsProperties() {
         Map<String, Object> p = new HashMap<>(registryConfig);
@@ -43,6 +52,8 @@ public record EngineSettings(String applicationId, String bootstrapServers, Map<
         if (applicationServer != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
         }
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        p.put(BoundedRocksDbMemory.MEMORY_CONFIG, rocksDbMemoryBytes);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         return p;

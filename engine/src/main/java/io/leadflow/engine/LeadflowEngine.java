@@ -62,6 +62,7 @@ public final class LeadflowEngine implements AutoCloseable {
         return switch (state) {
             case RUNNING -> Health.up("RUNNING");
             case CREATED, REBALANCING -> Health.starting(state.name());
+            case ERROR, PENDING_ERROR -> Health.failed(state.name() + ": every stream thread died; restart the process");
             default -> Health.down(state.name());
         };
     }

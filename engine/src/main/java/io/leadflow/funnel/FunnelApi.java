@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.leadflow.avro.ChildDeal;
 import io.leadflow.avro.FunnelFigures;
 import io.leadflow.avro.FunnelKey;
 import io.leadflow.avro.FunnelLead;
@@ -114,6 +115,11 @@ public final class FunnelApi {
         }
         ObjectNode answer = JSON.createObjectNode().put("tenant", tenant).put("funnel", funnelId).put("period", period)
                 .put("from", from.toString()).put("to", to.toString()).put("dimension", dimension);
+        if (funnel.isChild()) {
+            answer.put("parent", funnel.parent());
+        }
+        ArrayNode funnels = answer.putArray("funnels"); // the tenant's funnels, for a client to offer
+        settings.funnels().forEach((id, f) -> funnels.addObject().put("id", id).put("parent", f.parent()));
         ArrayNode stages = answer.putArray("stages");
         funnel.stages().forEach(s -> stages.addObject().put("id", s.id()).put("name", s.name()).put("stuckAfter", s.stuckAfter().toString()));
         answer.set("slices", slices(funnel, all));
@@ -161,9 +167,10 @@ public final class FunnelApi {
                     FunnelTopology.LEADS_STORE, QueryableStoreTypes.<String, FunnelLead>keyValueStore())).all()) {
                 leads.forEachRemaining(e -> {
                     FunnelLead lead = e.value;
-                    if (lead.getTenant().equals(tenant) && lead.getFunnel().equals(funnelId) && FunnelProgress.OPEN.equals(lead.getOutcome())) {
-                        int stage = lead.getReached().size() - 1;
-                        long age = Math.max(0, Duration.between(lead.getReached().get(stage), now).toSeconds());
+                    List<Instant> reached = lead.getTenant().equals(tenant) ? open(lead, funnelId, funnel) : null;
+                    if (reached != null) {
+                        int stage = reached.size() - 1;
+                        long age = Math.max(0, Duration.between(reached.get(stage), now).toSeconds());
                         long[] cell = wip.computeIfAbsent(FunnelShares.value(lead, dimension), v -> new long[funnel.stages().size()][3])[stage];
                         cell[0]++;
                         cell[1] += age > funnel.stages().get(stage).stuckAfter().toSeconds() ? 1 : 0;
@@ -175,6 +182,19 @@ public final class FunnelApi {
             throw PeerQueries.notReady();
         }
         return new Local(figures, wip);
+    }
+
+    /**
+     * Where the lead waits in {@code funnel}, if it does: an open lead in its own funnel; in a child funnel, its linked deal
+     * until that reaches the last stage. Null when it is not waiting there.
+     */
+    private static List<Instant> open(FunnelLead lead, String funnelId, FunnelConfig funnel) {
+        if (funnel.isChild()) {
+            ChildDeal deal = lead.getChildren().get(funnelId);
+            return deal == null || !FunnelProgress.OPEN.equals(deal.getOutcome()) || deal.getReached().isEmpty()
+                    || deal.getReached().size() == funnel.stages().size() ? null : deal.getReached();
+        }
+        return lead.getFunnel().equals(funnelId) && FunnelProgress.OPEN.equals(lead.getOutcome()) ? lead.getReached() : null;
     }
 
     /** Every instance's figures and open leads merged, per slice value, with the rates and percentiles people read. */

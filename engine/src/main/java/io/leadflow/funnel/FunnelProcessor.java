@@ -7,9 +7,9 @@ import io.leadflow.avro.FunnelKey;
 import io.leadflow.avro.FunnelLead;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.MarketingSource;
-import io.leadflow.config.FunnelConfig;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
+import io.leadflow.intake.PhoneNumbers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,6 +22,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * funnel figures, slice by slice ({@link FunnelShares}), to be re-keyed by slice and added up.
  */
 public final class FunnelProcessor implements Processor<ContactKey, LeadEvent, FunnelKey, FunnelFigures> {
+    static final String UNKNOWN_REGION = "(unknown)";
     private final LeadflowConfig config;
     private final String storeName;
     private final OfflineNumbers offline;
@@ -48,19 +49,26 @@ public final class FunnelProcessor implements Processor<ContactKey, LeadEvent, F
             return;
         }
         FunnelLead before = leads.get(event.getLeadId());
-        FunnelLead after = FunnelProgress.apply(before, event, tenant, (line, marketing) -> source(event.getTenant(), line, marketing));
+        FunnelLead after = FunnelProgress.apply(before, event, tenant, new FunnelProgress.Slices() {
+            @Override
+            public String source(String line, MarketingSource marketing) {
+                return FunnelProcessor.this.source(event.getTenant(), line, marketing);
+            }
+
+            @Override
+            public String region(MarketingSource marketing) {
+                return marketing != null && marketing.getCity() != null ? marketing.getCity()
+                        : PhoneNumbers.whereRegistered(record.key().getContact()).orElse(UNKNOWN_REGION);
+            }
+        });
         if (after == null || after == before) {
             return;
         }
         leads.put(event.getLeadId(), after);
-        for (KeyValue<FunnelKey, FunnelFigures> delta : FunnelShares.deltas(before, funnel(tenant, before), after, funnel(tenant, after),
-                tenant.zone(), event.getOccurredAt())) {
+        for (KeyValue<FunnelKey, FunnelFigures> delta : FunnelShares.deltas(before, after, tenant.funnels(), tenant.zone(),
+                event.getOccurredAt())) {
             context.forward(new Record<>(delta.key, delta.value, record.timestamp()));
         }
-    }
-
-    private static FunnelConfig funnel(TenantConfig tenant, FunnelLead lead) {
-        return lead == null ? null : tenant.funnels().get(lead.getFunnel());
     }
 
     /** The touch's channel as marketing names it: the call tracker's, a static number's offline channel, else direct. */

@@ -1,5 +1,6 @@
 package io.leadflow.funnel;
 
+import io.leadflow.avro.ChildDeal;
 import io.leadflow.avro.DurationSketch;
 import io.leadflow.avro.FunnelFigures;
 import io.leadflow.avro.FunnelKey;
@@ -23,40 +24,55 @@ import java.util.Set;
 
 /**
  * A lead's part in the funnel figures: for the day, week and month it was created in (tenant-local cohorts) × each
- * slice it is in (all leads, its source, owner, team, new or returning), one lead with the stages it reached, the time
- * it spent in each stage it left, and how it ended. What a lead event changes is the difference between the lead's
+ * slice it is in (all leads, its source, owner, team, new or returning, region, product), one lead with the stages it
+ * reached, the time it spent in each stage it left, and how it ended. What a lead event changes is the difference between the lead's
  * part before and after it, slice by slice: a reassigned lead leaves the old owner's figures as it enters the new one's.
  */
 public final class FunnelShares {
     public static final List<String> PERIODS = List.of("day", "week", "month");
-    public static final List<String> DIMENSIONS = List.of("all", "source", "owner", "team", "client");
+    public static final List<String> DIMENSIONS = List.of("all", "source", "owner", "team", "client", "region", "product");
     static final String NOBODY = "(none)";
 
     private FunnelShares() {
     }
 
-    /** The lead's part in every slice it is in (none for no lead). */
-    static Map<FunnelKey, FunnelFigures> of(FunnelLead lead, FunnelConfig funnel, ZoneId zone) {
+    /**
+     * The lead's part in every slice it is in (none for no lead): in its funnel, and in the child funnel of each linked
+     * deal it has, where it counts in the same cohort and slices.
+     */
+    static Map<FunnelKey, FunnelFigures> of(FunnelLead lead, Map<String, FunnelConfig> funnels, ZoneId zone) {
         Map<FunnelKey, FunnelFigures> parts = new LinkedHashMap<>();
-        if (lead == null || funnel == null) {
+        if (lead == null) {
             return parts;
         }
-        FunnelFigures figures = figures(lead, funnel);
-        LocalDate day = LocalDate.ofInstant(lead.getCreatedAt(), zone);
-        for (String period : PERIODS) {
-            LocalDate start = start(period, day);
-            for (String dimension : DIMENSIONS) {
-                parts.put(new FunnelKey(lead.getTenant(), lead.getFunnel(), period, start.toString(), dimension, value(lead, dimension)), figures);
-            }
+        Map<String, FunnelFigures> byFunnel = new LinkedHashMap<>();
+        FunnelConfig own = funnels.get(lead.getFunnel());
+        if (own != null) {
+            byFunnel.put(lead.getFunnel(), figures(lead, own));
         }
+        lead.getChildren().forEach((id, deal) -> {
+            FunnelConfig child = funnels.get(id);
+            if (child != null) {
+                byFunnel.put(id, childFigures(lead, deal, child));
+            }
+        });
+        LocalDate day = LocalDate.ofInstant(lead.getCreatedAt(), zone);
+        byFunnel.forEach((funnel, figures) -> {
+            for (String period : PERIODS) {
+                LocalDate start = start(period, day);
+                for (String dimension : DIMENSIONS) {
+                    parts.put(new FunnelKey(lead.getTenant(), funnel, period, start.toString(), dimension, value(lead, dimension)), figures);
+                }
+            }
+        });
         return parts;
     }
 
     /** What replacing {@code before} (null: a new lead) with {@code after} changes, slice by slice; no empty changes. */
-    static List<KeyValue<FunnelKey, FunnelFigures>> deltas(FunnelLead before, FunnelConfig funnelBefore, FunnelLead after,
-                                                          FunnelConfig funnelAfter, ZoneId zone, Instant at) {
-        Map<FunnelKey, FunnelFigures> was = of(before, funnelBefore, zone);
-        Map<FunnelKey, FunnelFigures> is = of(after, funnelAfter, zone);
+    static List<KeyValue<FunnelKey, FunnelFigures>> deltas(FunnelLead before, FunnelLead after, Map<String, FunnelConfig> funnels,
+                                                          ZoneId zone, Instant at) {
+        Map<FunnelKey, FunnelFigures> was = of(before, funnels, zone);
+        Map<FunnelKey, FunnelFigures> is = of(after, funnels, zone);
         Set<FunnelKey> slices = new LinkedHashSet<>(was.keySet());
         slices.addAll(is.keySet());
         List<KeyValue<FunnelKey, FunnelFigures>> deltas = new ArrayList<>();
@@ -86,13 +102,31 @@ public final class FunnelShares {
             case "owner" -> lead.getOwner() == null ? NOBODY : lead.getOwner();
             case "team" -> lead.getTeam() == null ? NOBODY : lead.getTeam();
             case "client" -> lead.getReturning() ? "returning" : "new";
+            case "region" -> lead.getRegion();
+            case "product" -> lead.getProduct();
             default -> throw new IllegalArgumentException("no dimension " + dimension);
         };
     }
 
     /** One lead's figures. */
     static FunnelFigures figures(FunnelLead lead, FunnelConfig funnel) {
-        List<Instant> reached = lead.getReached();
+        List<StageFigures> stages = stages(lead.getReached(), funnel);
+        boolean won = FunnelProgress.WON.equals(lead.getOutcome());
+        return new FunnelFigures(lead.getEventId(), 1L, stages, won ? 1L : 0L, FunnelProgress.LOST.equals(lead.getOutcome()) ? 1L : 0L,
+                won ? lead.getAmount() : 0.0,
+                won ? DurationSketches.of(Duration.between(lead.getCreatedAt(), lead.getClosedAt()).toSeconds()) : DurationSketches.empty(),
+                lead.getCreatedAt());
+    }
+
+    /** One linked deal's figures in its child funnel: won when it reached the last stage (the work was done), or lost. */
+    static FunnelFigures childFigures(FunnelLead lead, ChildDeal deal, FunnelConfig funnel) {
+        boolean done = deal.getReached().size() == funnel.stages().size();
+        return new FunnelFigures(lead.getEventId(), 1L, stages(deal.getReached(), funnel), done ? 1L : 0L,
+                FunnelProgress.LOST.equals(deal.getOutcome()) ? 1L : 0L, 0.0, DurationSketches.empty(), lead.getCreatedAt());
+    }
+
+    /** Entered (1 or 0) per stage, and the time spent in each stage left for a later one (none when left at once). */
+    private static List<StageFigures> stages(List<Instant> reached, FunnelConfig funnel) {
         List<StageFigures> stages = new ArrayList<>();
         for (int i = 0; i < funnel.stages().size(); i++) {
             DurationSketch time = DurationSketches.empty();
@@ -101,11 +135,7 @@ public final class FunnelShares {
             }
             stages.add(new StageFigures(funnel.stages().get(i).id(), i < reached.size() ? 1L : 0L, time));
         }
-        boolean won = FunnelProgress.WON.equals(lead.getOutcome());
-        return new FunnelFigures(lead.getEventId(), 1L, stages, won ? 1L : 0L, FunnelProgress.LOST.equals(lead.getOutcome()) ? 1L : 0L,
-                won ? lead.getAmount() : 0.0,
-                won ? DurationSketches.of(Duration.between(lead.getCreatedAt(), lead.getClosedAt()).toSeconds()) : DurationSketches.empty(),
-                lead.getCreatedAt());
+        return stages;
     }
 
     /**

@@ -3,7 +3,9 @@ package io.leadflow.intake;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import com.google.i18n.phonenumbers.geocoding.PhoneNumberOfflineGeocoder;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -14,6 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class PhoneNumbers {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final PhoneNumberOfflineGeocoder GEOCODER = PhoneNumberOfflineGeocoder.getInstance();
     private static final Pattern SIP_URI = Pattern.compile("^sips?:([^@;]+)(?:@[^;]*)?(?:;.*)?$", Pattern.CASE_INSENSITIVE);
 
     private PhoneNumbers() {
@@ -44,6 +47,20 @@ public final class PhoneNumbers {
             return UTIL.isPossibleNumber(number)
                     ? Optional.of(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164))
                     : Optional.empty();
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Where an E.164 number is registered, as libphonenumber's offline geocoder says, in English: a landline's city or
+     * region ({@code +7 495} Moscow, {@code +7 812} St Petersburg), a mobile's country only (Russian mobile ranges are
+     * not regional, and numbers move between operators and regions); empty when it does not know.
+     */
+    public static Optional<String> whereRegistered(String e164) {
+        try {
+            String place = GEOCODER.getDescriptionForNumber(UTIL.parse(e164, null), Locale.ENGLISH);
+            return place.isBlank() ? Optional.empty() : Optional.of(place);
         } catch (NumberParseException e) {
             return Optional.empty();
         }

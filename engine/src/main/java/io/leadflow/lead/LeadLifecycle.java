@@ -163,6 +163,7 @@ public final class LeadLifecycle {
                             .setOutcome(outcome)
                             .setAmount(change.getAmount() == null ? null : change.getAmount().doubleValue())
                             .setCrmStageId(change.getStageId())
+                            .setProduct(change.getProduct())
                             .build());
             return new Decision(List.of(closed), LeadState.newBuilder(current)
                     .setSequence(sequence)
@@ -183,6 +184,7 @@ public final class LeadLifecycle {
                         .setToStage(change.getStageId())
                         .setCrmStageId(change.getStageId())
                         .setPipeline(change.getPipelineId())
+                        .setProduct(change.getProduct())
                         .build()));
         LeadState state = LeadState.newBuilder(current).setSequence(sequence).setStage(change.getStageId()).build();
         if (current.getStage() != null) { // moved out of the first stage the lead was seen in: someone worked on it
@@ -190,6 +192,34 @@ public final class LeadLifecycle {
                     change.getOccurredAt(), events);
         }
         return new Decision(events, state);
+    }
+
+    /**
+     * A stage change of another department's deal linked to the contact's lead (its pipeline is child funnel
+     * {@code childFunnel}'s, e.g. a logistics estimate): recorded on the contact's latest lead — open or closed, since
+     * such work often follows the win — which it neither moves, closes nor counts as a response.
+     */
+    public static Decision decideChild(LeadState current, CrmStageChange change, String childFunnel) {
+        String pipeline = change.getPipelineId();
+        String was = current == null ? null : current.getChildStages().get(pipeline);
+        if (current == null || change.getStageId().equals(was)) {
+            return new Decision(List.of(), current);
+        }
+        long sequence = current.getSequence() + 1;
+        LeadEvent event = envelope(current.getLeadId(), current, change.getEventId(), change.getOccurredAt(), sequence,
+                LeadStageChanged.newBuilder()
+                        .setFromStage(was)
+                        .setToStage(change.getStageId())
+                        .setCrmStageId(change.getStageId())
+                        .setPipeline(pipeline)
+                        .setProduct(change.getProduct())
+                        .setChildFunnel(childFunnel)
+                        .setChildOutcome(change.getOutcome() == StageOutcome.WON || change.getOutcome() == StageOutcome.LOST
+                                ? change.getOutcome().name() : null)
+                        .build());
+        java.util.Map<String, String> childStages = new java.util.HashMap<>(current.getChildStages());
+        childStages.put(pipeline, change.getStageId());
+        return new Decision(List.of(event), LeadState.newBuilder(current).setSequence(sequence).setChildStages(childStages).build());
     }
 
     private static boolean isOpen(LeadState state) {

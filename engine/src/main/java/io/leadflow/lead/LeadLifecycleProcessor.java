@@ -16,6 +16,7 @@ import io.leadflow.avro.RosterEntry;
 import io.leadflow.avro.RoutingCommand;
 import io.leadflow.avro.TeamKey;
 import io.leadflow.avro.Touch;
+import io.leadflow.config.FunnelConfig;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.SlaConfig;
 import io.leadflow.config.TenantConfig;
@@ -136,7 +137,10 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
             apply(LeadInput.of(touch));
         } else if (record.value() instanceof CrmStageChange change) {
             LeadState before = leads.get(record.key());
-            apply(record.key(), before, LeadLifecycle.decide(before, change));
+            Optional<String> child = config.tenant(change.getTenant())
+                    .flatMap(t -> FunnelConfig.childFunnelOf(t.funnels(), change.getPipelineId()));
+            apply(record.key(), before, child.isPresent() ? LeadLifecycle.decideChild(before, change, child.get())
+                    : LeadLifecycle.decide(before, change));
         } else if (record.value() instanceof LeadAssignment assignment) {
             assign(record.key(), assignment);
         }

@@ -84,7 +84,7 @@ public final class SlaClocks {
             } else if (payload instanceof LeadResponded) {
                 stop(clocks, c -> c.getPolicy().startsWith(SlaPolicies.RESPONSE) || c.getPolicy().equals(SlaPolicies.CALLBACKS),
                         lead, at, policies, roster, zone, alerts);
-            } else if (payload instanceof LeadStageChanged changed) {
+            } else if (payload instanceof LeadStageChanged changed && changed.getChildFunnel() == null) { // the lead's own deal
                 stop(clocks, c -> c.getPolicy().startsWith(SlaPolicies.STAGE), lead, at, policies, roster, zone, alerts);
                 policies.stage(changed.getToStage(), at).ifPresent(clocks::add);
             } else if (payload instanceof LeadClosed) {
@@ -96,8 +96,8 @@ public final class SlaClocks {
 
     private static boolean movesClocks(LeadEvent event) {
         Object payload = event.getPayload();
-        return payload instanceof LeadCreated || payload instanceof LeadResponded || payload instanceof LeadStageChanged
-                || payload instanceof LeadClosed;
+        return payload instanceof LeadCreated || payload instanceof LeadResponded
+                || payload instanceof LeadStageChanged changed && changed.getChildFunnel() == null || payload instanceof LeadClosed;
     }
 
     /** When the lead's next step is due, if any. */

@@ -95,6 +95,11 @@ class DashboardBrowserIT {
         assertThat(dom).contains("data-stage=\"created\"");
         assertThat(count(dom, "<tr class=\"channel\"><td>[^$]")).isPositive();
         assertThat(count(dom, "colspan=\"\\d+\" class=\"error\"")).as("errors shown").isZero();
+
+        // And a view sliced by region, as a bookmarked address opens it, lists the callers' cities
+        String byRegion = renderedDom(base + "/dashboard?tenant=demo&by=region");
+        assertThat(count(byRegion, "<tr class=\"slice\"><td>[A-Z][a-z]+</td>")).isPositive();
+        assertThat(count(byRegion, "colspan=\"\\d+\" class=\"error\"")).as("errors shown").isZero();
     }
 
     private static String renderedDom(String url) throws Exception {

@@ -82,7 +82,9 @@ class KillNineIT {
             node.awaitEngineRunning(Duration.ofSeconds(60));
             Topics topics = new Topics(SchemaRegistryClients.fromConfig(mock), mock);
             write(other.bootstrapServers(), topics, day);
-            reference = facts(readUntilQuiet(other.bootstrapServers(), topics, 1));
+            KafkaTestBroker.awaitConsumed(other.bootstrapServers(), "kill-nine-reference", List.of(topics.raw(Vendor.MANGO).name()),
+                    Duration.ofSeconds(180));
+            reference = facts(allCommitted(other.bootstrapServers(), topics));
             assertThat(reference).hasSizeGreaterThan(150); // created, responded, assigned, touched...
         } finally {
             SchemaRegistryClients.dropScope("kill-nine-reference");
@@ -98,12 +100,14 @@ class KillNineIT {
             Process engine = engine(config, registry.url(), "first");
             awaitSome(topics, dir.resolve("engine-first.log"));
             engine.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no commit, no flush
-            int committedAtKill = readUntilQuiet(KAFKA.bootstrapServers(), topics, 1).size();
+            int committedAtKill = allCommitted(KAFKA.bootstrapServers(), topics).size();
             System.out.printf("KillNineIT: killed with %d of %d lead events committed%n", committedAtKill, reference.size());
             write(KAFKA.bootstrapServers(), topics, day.subList(half, day.size()));
             Process restarted = engine(config, registry.url(), "second");
             try {
-                List<String> afterKill = facts(readUntilQuiet(KAFKA.bootstrapServers(), topics, reference.size()));
+                KafkaTestBroker.awaitConsumed(KAFKA.bootstrapServers(), "kill-nine", List.of(topics.raw(Vendor.MANGO).name()),
+                        Duration.ofSeconds(180));
+                List<String> afterKill = facts(allCommitted(KAFKA.bootstrapServers(), topics));
 
                 // Then the same lead events: same leads, same owners, each fact once
                 assertThat(afterKill).hasSize(reference.size());
@@ -163,12 +167,11 @@ class KillNineIT {
                 .isNotEmpty();
     }
 
-    /** Lead events committed once {@code expected} arrived (0: whatever comes) and nothing new came for 3 s. */
-    private static List<LeadEvent> readUntilQuiet(String bootstrapServers, Topics topics, int expected) {
+    /** The lead events committed so far, as an independent read_committed consumer sees them. */
+    private static List<LeadEvent> allCommitted(String bootstrapServers, Topics topics) {
         Topic<ContactKey, LeadEvent> events = topics.leadEvents();
-        return KafkaTestBroker.readCommitted(bootstrapServers, events.name(), events.keySerde().deserializer(),
-                events.valueSerde().deserializer(), Math.max(expected, 1), Duration.ofSeconds(120), Duration.ofSeconds(3))
-                .stream().map(ConsumerRecord::value).toList();
+        return KafkaTestBroker.readAllCommitted(bootstrapServers, events.name(), events.keySerde().deserializer(),
+                events.valueSerde().deserializer(), Duration.ofSeconds(60)).stream().map(ConsumerRecord::value).toList();
     }
 
     /** Each event as what it says: lead, cause, time and payload (event ids hold arrival-dependent sequence numbers). */

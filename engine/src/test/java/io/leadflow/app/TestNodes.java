@@ -13,10 +13,7 @@ final class TestNodes {
 
     static LeadflowNode start(String bootstrapServers, Map<String, String> registry, LeadflowConfig config, String applicationId,
                               Path stateDir, int partitions, LeadflowNode.Gateway gateway) {
-        HttpOptions http = new HttpOptions();
-        http.host = "127.0.0.1";
-        http.port = 0;
-        http.maxBodyBytes = 256 * 1024;
+        HttpOptions http = HttpOptions.of("127.0.0.1", 0, 256 * 1024);
         EngineOptions engine = new EngineOptions();
         engine.applicationId = applicationId;
         engine.stateDir = stateDir;

@@ -60,6 +60,13 @@ class FunnelTopologyTest {
                     stages:
                       - {id: created}
                       - {id: booked, crm: ["C3:NEW"]}
+                  logistics:
+                    parent: sales
+                    pipelines: ["9"]
+                    stages:
+                      - {id: requested, crm: ["C9:NEW"]}
+                      - {id: estimated, crm: ["C9:PREPARATION"]}
+                      - {id: delivered, crm: ["C9:WON"]}
             """;
 
     @TempDir
@@ -146,6 +153,63 @@ class FunnelTopologyTest {
     }
 
     @Test
+    void theRegionIsTheTrackersCityElseWhereTheNumberIsRegisteredAndTheProductIsTheDeals() throws IOException {
+        try (EngineDriver engine = engine("funnel-region-product")) {
+            TestInputTopic<ContactKey, LeadEvent> log = engine.input(engine.topics().leadEvents());
+            // Given a lead whose tracked call came from Kazan, and one the PBX alone reported (a Russian mobile number)
+            created(log, "L1", T0, MarketingSource.newBuilder(marketing("yandex", "cpc")).setCity("Kazan").build());
+            created(log, "L2", T0.plusSeconds(60), null);
+            // When L2's deal names its product, and the tracker's late report of its call says it came from Samara
+            event(log, "L2", T0.plus(Duration.ofHours(1)), LeadStageChanged.newBuilder(stage("PREPARATION", null)).setProduct("Bathhouse").build());
+            event(log, "L2", T0.plus(Duration.ofHours(2)), LeadTouched.newBuilder().setTouchId("ct:2").setChannel(TouchChannel.CALL)
+                    .setVendor(Vendor.CALLTOUCH).setMissed(false).setCorrection(true).setCorrects("cause-L2").setTalkSeconds(0)
+                    .setMarketing(MarketingSource.newBuilder(marketing("google", "cpc")).setCity("Samara").build()).build());
+
+            // Then each lead is in its region's and product's slices, L2 moved out of "Russia" and "(none)"
+            Map<FunnelKey, FunnelFigures> figures = latest(engine);
+            assertThat(figures.get(key("day", "2026-11-16", "region", "Kazan")).getLeads()).isEqualTo(1);
+            assertThat(figures.get(key("day", "2026-11-16", "region", "Samara")).getLeads()).isEqualTo(1);
+            assertThat(figures.get(key("day", "2026-11-16", "region", "Russia")).getLeads()).isZero(); // L2 before the report
+            assertThat(figures.get(key("day", "2026-11-16", "product", "Bathhouse")).getStages().get(2).getEntered()).isEqualTo(1);
+            assertThat(figures.get(key("day", "2026-11-16", "product", "(none)")).getLeads()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aLinkedDealOfAChildFunnelHasItsOwnStagesAndTimesAndLeavesTheLeadWhereItIs() throws IOException {
+        try (EngineDriver engine = engine("funnel-child")) {
+            TestInputTopic<ContactKey, LeadEvent> log = engine.input(engine.topics().leadEvents());
+            // Given a lead won after a day
+            created(log, "L1", T0, null);
+            event(log, "L1", T0.plus(Duration.ofDays(1)), closed(CloseOutcome.WON, 100_000.0));
+            // When logistics estimates its delivery: requested after 2 days, estimated a day later, then moved back
+            event(log, "L1", T0.plus(Duration.ofDays(2)), child("C9:NEW"));
+            event(log, "L1", T0.plus(Duration.ofDays(3)), child("C9:PREPARATION"));
+            event(log, "L1", T0.plus(Duration.ofDays(4)), child("C9:NEW"));
+            // and a second lead's estimate is requested and then dropped
+            created(log, "L2", T0.plusSeconds(60), null);
+            event(log, "L2", T0.plus(Duration.ofDays(2)), child("C9:NEW"));
+            event(log, "L2", T0.plus(Duration.ofDays(3)), LeadStageChanged.newBuilder(child("C9:LOSE")).setChildOutcome("LOST").build());
+
+            // Then the logistics funnel counts the lead in Monday's cohort with its own stage times, forward only
+            Map<FunnelKey, FunnelFigures> figures = latest(engine);
+            FunnelFigures logistics = figures.get(new FunnelKey("acme", "logistics", "day", "2026-11-16", "all", "all"));
+            assertThat(logistics.getLeads()).isEqualTo(2);
+            assertThat(logistics.getStages()).extracting(StageFigures::getEntered).containsExactly(2L, 1L, 0L);
+            assertThat(DurationSketches.count(logistics.getStages().get(0).getTimeInStage())).isEqualTo(1);
+            assertThat(DurationSketches.quantile(logistics.getStages().get(0).getTimeInStage(), 0.5)).isCloseTo(86_400, within(864.0));
+            assertThat(logistics.getWon()).isZero(); // not delivered yet
+            assertThat(logistics.getLost()).isEqualTo(1);
+            // And the lead itself stays won in its own funnel, counted once
+            FunnelFigures sales = figures.get(key("day", "2026-11-16", "all", "all"));
+            assertThat(sales.getLeads()).isEqualTo(2);
+            assertThat(sales.getLost()).isZero();
+            assertThat(sales.getWon()).isEqualTo(1);
+            assertThat(sales.getRevenue()).isEqualTo(100_000.0);
+        }
+    }
+
+    @Test
     void replayingTheSameEventsGivesTheSameFigures() throws IOException {
         Map<FunnelKey, FunnelFigures> first;
         Map<FunnelKey, FunnelFigures> second;
@@ -216,6 +280,10 @@ class FunnelTopologyTest {
 
     private static LeadStageChanged stage(String crmStage, String pipeline) {
         return LeadStageChanged.newBuilder().setFromStage(null).setToStage(crmStage).setCrmStageId(crmStage).setPipeline(pipeline).build();
+    }
+
+    private static LeadStageChanged child(String crmStage) {
+        return LeadStageChanged.newBuilder(stage(crmStage, "9")).setChildFunnel("logistics").build();
     }
 
     private static LeadClosed closed(CloseOutcome outcome, Double amount) {

@@ -27,4 +27,11 @@ class PhoneNumbersTest {
     void whatIsNotAPhoneIsEmpty(String raw) {
         assertThat(PhoneNumbers.toE164(raw, "RU")).isEmpty();
     }
+
+    @ParameterizedTest(name = "{0} is registered in {1}")
+    @CsvSource({"+74951234567,Moscow", "+78121234567,St Petersburg", "+78612345678,Krasnodar Territory",
+            "+79161234567,Russia", "+375291234567,Belarus"})
+    void aLandlineIsPlacedInItsCityAndAMobileInItsCountry(String e164, String place) {
+        assertThat(PhoneNumbers.whereRegistered(e164)).contains(place);
+    }
 }

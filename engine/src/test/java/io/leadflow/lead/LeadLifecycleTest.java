@@ -184,6 +184,34 @@ class LeadLifecycleTest {
     }
 
     @Test
+    void aLinkedDealOfAnotherDepartmentIsRecordedOnTheLeadEvenAfterItClosedButNeitherClosesNorAnswersIt() {
+        LeadState opened = decide(null, pbx("e1", CallStatus.MISSED, T0, LINE)).state();
+
+        // a logistics deal of the same contact (pipeline 9, child funnel "logistics") moves and is won while the lead is open
+        var requested = LeadLifecycle.decideChild(opened, child("c1", "C9:NEW", StageOutcome.OPEN, T0.plusSeconds(600)), "logistics");
+        var again = LeadLifecycle.decideChild(requested.state(), child("c1b", "C9:NEW", StageOutcome.OPEN, T0.plusSeconds(700)), "logistics");
+        var delivered = LeadLifecycle.decideChild(again.state(), child("c2", "C9:WON", StageOutcome.WON, T0.plusSeconds(900)), "logistics");
+
+        assertThat(requested.events()).singleElement().extracting(LeadEvent::getPayload).isInstanceOfSatisfying(LeadStageChanged.class, p -> {
+            assertThat(p.getChildFunnel()).isEqualTo("logistics");
+            assertThat(p.getPipeline()).isEqualTo("9");
+            assertThat(p.getFromStage()).isNull();
+        });
+        assertThat(again.events()).isEmpty();
+        assertThat(delivered.events()).singleElement().extracting(LeadEvent::getPayload).isInstanceOfSatisfying(LeadStageChanged.class, p -> {
+            assertThat(p.getFromStage()).isEqualTo("C9:NEW");
+            assertThat(p.getChildOutcome()).isEqualTo("WON");
+        });
+        assertThat(delivered.state().getStatus()).isEqualTo(LeadStatus.OPEN);
+        assertThat(delivered.state().getRespondedAt()).isNull();
+        assertThat(delivered.state().getStage()).isNull();
+        // and after the lead's own deal is won, its linked deal still reports to it
+        LeadState won = LeadLifecycle.decide(delivered.state(), stage("w", "C1:WON", StageOutcome.WON, T0.plusSeconds(1_000))).state();
+        assertThat(LeadLifecycle.decideChild(won, child("c3", "C9:PREPARATION", StageOutcome.OPEN, T0.plusSeconds(1_100)), "logistics")
+                .events()).hasSize(1);
+    }
+
+    @Test
     void aStageMoveIsRecordedOnceAndALostDealClosesTheLead() {
         LeadState opened = decide(null, pbx("e1", CallStatus.ANSWERED, T0, LINE)).state();
 
@@ -295,6 +323,10 @@ class LeadLifecycleTest {
         return CrmStageChange.newBuilder().setEventId(id).setTenant("demo").setVendor(Vendor.BITRIX24)
                 .setEntityType(CrmEntityType.DEAL).setEntityId("1").setStageId(stage).setOutcome(outcome)
                 .setAmount(new java.math.BigDecimal("150000.00")).setContact("+79161234567").setOccurredAt(at).build();
+    }
+
+    private static CrmStageChange child(String id, String stage, StageOutcome outcome, Instant at) {
+        return CrmStageChange.newBuilder(stage(id, stage, outcome, at)).setEntityId("2").setPipelineId("9").build();
     }
 
     private static void assertCorrection(LeadLifecycle.Decision decision, int touches) {

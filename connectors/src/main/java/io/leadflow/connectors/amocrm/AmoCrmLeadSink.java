@@ -38,8 +38,6 @@ import java.util.Map;
  */
 public final class AmoCrmLeadSink extends CrmLeadSink {
     public static final String GROUP = "leadflow-amocrm-lead-sink";
-    /** amoCRM's documented limit per integration is 7; stay under it. */
-    private static final double REQUESTS_PER_SECOND = 6;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** amoCRM's call note statuses: 4 "the conversation took place", 6 "did not get through". */
     static final int CALL_TALKED = 4;
@@ -55,7 +53,7 @@ public final class AmoCrmLeadSink extends CrmLeadSink {
         config.tenants().forEach((id, tenant) -> {
             if (tenant.amocrm() != null && tenant.amocrm().leads() != null) {
                 accounts.put(id, new Account(new AmoCrmApi(tenant.amocrm().apiUrl(), tenant.amocrm().accessToken(),
-                        apis.create("amoCRM lead sink of tenant " + id, REQUESTS_PER_SECOND)), tenant.amocrm().leads()));
+                        apis.create("amoCRM lead sink of tenant " + id, tenant.amocrm().requestsPerSecond() / 2)), tenant.amocrm().leads()));
             }
         });
     }

@@ -9,6 +9,7 @@ import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.connectors.client.VendorApi;
+import io.leadflow.connectors.crm.CrmEnricher;
 import io.leadflow.connectors.client.VendorRequests;
 import io.leadflow.connectors.gateway.RawEventWriter;
 import io.leadflow.registry.client.SchemaRegistryClients;
@@ -75,8 +76,8 @@ class Bitrix24EnricherIT {
         }
 
         // When the enricher runs (with a short backoff) and the portal recovers
-        Bitrix24Enricher enricher = Bitrix24Enricher.startIfConfigured(config, topics, KAFKA.bootstrapServers(),
-                (name, rate) -> new VendorApi(name, 1000, 2, Duration.ofMillis(20)));
+        CrmEnricher enricher = CrmEnricher.startIfConfigured(Vendor.BITRIX24, Bitrix24Fetcher.forTenants(config,
+                (name, rate) -> new VendorApi(name, 1000, 2, Duration.ofMillis(20))), topics, KAFKA.bootstrapServers());
         Topic<RawKey, RawEnvelope> raw = topics.raw(Vendor.BITRIX24);
         List<ConsumerRecord<RawKey, RawEnvelope>> all;
         List<ConsumerRecord<RawKey, DeadLetter>> deadLetters;

@@ -59,9 +59,20 @@ public final class Bitrix24StageParser implements RawEventParser {
                 .setCurrency(VendorValues.text(entity, "CURRENCY_ID"))
                 .setContact(phone == null ? null : PhoneNumbers.toE164(phone, tenant.region()).orElse(null))
                 .setResponsibleUserId(VendorValues.text(entity, "ASSIGNED_BY_ID"))
+                .setProduct(deal ? product(entity, tenant) : null)
                 .setOccurredAt(modified(entity, envelope))
                 .setRawRequestId(envelope.getRequestId())
                 .build()));
+    }
+
+    /** The tenant's {@code productField} of the deal: text, or a multiple field's first value. */
+    private static String product(JsonNode deal, TenantConfig tenant) {
+        String field = tenant.bitrix24() == null ? null : tenant.bitrix24().productField();
+        if (field == null) {
+            return null;
+        }
+        JsonNode value = deal.path(field);
+        return VendorValues.blankToNull(value.isArray() ? value.path(0).asText() : value.asText());
     }
 
     /** {@code PHONE: [{"VALUE": "+7 916 ...", "VALUE_TYPE": "WORK"}, ...]}: the first one. */

@@ -79,4 +79,39 @@ class AmoCrmStageParserTest {
         assertThatThrownBy(() -> parse(Map.of("leads[status][0][id]", "101"))).isInstanceOf(UnparseableEvent.class)
                 .hasMessageContaining("status_id");
     }
+
+    @Test
+    void aFetchedDealIsAStageChangeOfItsMainContactsNumberAndWithApiAccessTheWebhookItselfYieldsNothing() {
+        TenantConfig withApi = new TenantConfig(null, "RU", null, null, null, null,
+                new TenantConfig.AmoCrmConfig("s", "https://acme.amocrm.ru", "token", null, null, 777L));
+        String fetched = """
+                {"event": "leads/status",
+                 "lead": {"id": 101, "price": 150000, "status_id": 142, "pipeline_id": 7, "responsible_user_id": 9001,
+                          "updated_at": 1716289407, "_embedded": {"contacts": [{"id": 31, "is_main": true}]},
+                          "custom_fields_values": [{"field_id": 776, "values": [{"value": "x"}]},
+                                                   {"field_id": 777, "values": [{"value": "Turnkey house", "enum_id": 5}]}]},
+                 "contact": {"id": 31, "custom_fields_values": [
+                     {"field_code": "EMAIL", "values": [{"value": "client@example.org"}]},
+                     {"field_code": "PHONE", "values": [{"value": "8 (916) 123-45-67", "enum_code": "WORK"}]}]}}""";
+        var envelope = RawEnvelopes.pulled(Vendor.AMOCRM, "acme", "api/v4/leads", "amocrm:api:lead:101:1716289407:142", fetched);
+
+        assertThat(parser.parse(envelope, withApi).stageChanges()).singleElement().satisfies(c -> {
+            assertThat(c.getContact()).isEqualTo("+79161234567");
+            assertThat(c.getOutcome()).isEqualTo(StageOutcome.WON);
+            assertThat(c.getAmount()).isEqualTo(new BigDecimal("150000.00"));
+            assertThat(c.getPipelineId()).isEqualTo("7");
+            assertThat(c.getResponsibleUserId()).isEqualTo("9001");
+            assertThat(c.getEventId()).isEqualTo("amocrm:lead:101:142:1716289407");
+            assertThat(c.getProduct()).isEqualTo("Turnkey house");
+        });
+        var webhook = RawEnvelopes.of(Vendor.AMOCRM, "leads/status", "amocrm:x", new VendorRequests("acme", withApi).amocrm(
+                Map.of("leads[status][0][id]", "101", "leads[status][0][status_id]", "142", "leads[status][0][last_modified]", "1716289407")));
+        assertThat(parser.parse(webhook, withApi).stageChanges()).isEmpty();
+    }
+
+    @Test
+    void aFetchedDealWithoutAStatusIsUnparseable() {
+        var envelope = RawEnvelopes.pulled(Vendor.AMOCRM, "acme", "api/v4/leads", "amocrm:api:lead:101::", "{\"lead\": {\"id\": 101}}");
+        assertThatThrownBy(() -> parser.parse(envelope, TENANT)).isInstanceOf(UnparseableEvent.class).hasMessageContaining("status_id");
+    }
 }

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class Bitrix24StageParserTest {
     private static final TenantConfig TENANT = new TenantConfig(null, null, null, null, null,
-            new TenantConfig.Bitrix24Config("t", "http://portal/rest/1/k/"), null);
+            new TenantConfig.Bitrix24Config("t", "http://portal/rest/1/k/", null, null, "UF_CRM_PRODUCT"), null);
     private final Bitrix24StageParser parser = new Bitrix24StageParser();
 
     private Parsed parse(String kind, String json) {
@@ -30,7 +30,8 @@ class Bitrix24StageParserTest {
         CrmStageChange change = parse("rest/crm.deal.get", """
                 {"event":"ONCRMDEALUPDATE","ts":"1716289407",
                  "deal":{"ID":"4711","STAGE_ID":"C1:WON","STAGE_SEMANTIC_ID":"S","CATEGORY_ID":"1","OPPORTUNITY":"150000.00",
-                         "CURRENCY_ID":"RUB","ASSIGNED_BY_ID":"9","CONTACT_ID":"31","DATE_MODIFY":"2024-05-21T14:03:27+03:00"},
+                         "CURRENCY_ID":"RUB","ASSIGNED_BY_ID":"9","CONTACT_ID":"31","DATE_MODIFY":"2024-05-21T14:03:27+03:00",
+                         "UF_CRM_PRODUCT":["Bathhouse","Sauna"]},
                  "contact":{"ID":"31","PHONE":[{"ID":"1","VALUE":"8 (916) 123-45-67","VALUE_TYPE":"WORK"}]}}""")
                 .stageChanges().get(0);
 
@@ -43,6 +44,7 @@ class Bitrix24StageParserTest {
         assertThat(change.getCurrency()).isEqualTo("RUB");
         assertThat(change.getContact()).isEqualTo("+79161234567");
         assertThat(change.getOccurredAt()).isEqualTo(Instant.parse("2024-05-21T11:03:27Z"));
+        assertThat(change.getProduct()).isEqualTo("Bathhouse"); // the tenant's productField, a multiple field's first value
     }
 
     @Test
