@@ -23,6 +23,7 @@ public final class HttpServer implements AutoCloseable {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = maxBodyBytes;
             config.useVirtualThreads = false;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
         });
         app.get("/health", ctx -> {
             HealthChecks.Report report = health.report();

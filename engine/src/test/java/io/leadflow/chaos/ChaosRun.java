@@ -84,7 +84,7 @@ public final class ChaosRun {
                 Integer.parseInt(a.getOrDefault("partitions", "4")), Long.parseLong(a.getOrDefault("seed", "42")),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("response-target", "60"))));
         Path dir = Files.createTempDirectory("leadflow-chaos");
-        Outcome outcome = run(options, dir, Path.of("target", "leadflow.jar"));
+        Outcome outcome = run(options, dir, io.leadflow.bench.EngineBenchmark.builtJar());
         System.out.printf("%nchaos run: %s, %.0f calls/s, %d engine kills (SIGKILL), %d broker restarts; traffic %s%n%s%n",
                 options.duration(), options.callsPerSecond(), outcome.kills(), outcome.brokerRestarts(), outcome.traffic(),
                 outcome.report().summary());

@@ -1,0 +1,480 @@
+package io.leadflow.bench;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import io.leadflow.avro.Alert;
+import io.leadflow.avro.AlertKind;
+import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.LeadCreated;
+import io.leadflow.avro.LeadEvent;
+import io.leadflow.avro.RawEnvelope;
+import io.leadflow.avro.RawKey;
+import io.leadflow.avro.Vendor;
+import io.leadflow.app.HttpOptions;
+import io.leadflow.app.LeadflowNode;
+import io.leadflow.config.LeadflowConfig;
+import io.leadflow.connectors.client.VendorRequests;
+import io.leadflow.connectors.client.WebhookRequest;
+import io.leadflow.http.HealthChecks;
+import io.leadflow.local.LocalKafkaBroker;
+import io.leadflow.registry.client.SchemaRegistryClients;
+import io.leadflow.registry.server.EmbeddedSchemaRegistry;
+import io.leadflow.simulate.VendorPayloads;
+import io.leadflow.testing.KafkaTestBroker;
+import io.leadflow.testing.RawEnvelopes;
+import io.leadflow.topics.Topic;
+import io.leadflow.topics.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * The whole engine against the raw broker, on the same machine, in the same run. Phases:
+ * <ol>
+ *   <li><b>raw broker</b>: N Mango call summaries, as the gateway stores them, produced to a 4-partition topic
+ *   (idempotent, acks=all, lz4) and consumed read_committed — the rate Kafka alone moves these records at;</li>
+ *   <li><b>engine throughput</b>: the same N records as a backlog on {@code leadflow.raw.mango}; an engine process
+ *   (the built jar, exactly-once v2) started on it; events/s from RUNNING until it has committed past them all; its
+ *   RSS and state directory after; then its restart-to-ready time with that state, and with the state wiped
+ *   (restored from the changelogs). Repeated with 2 stream threads and with 2 instances;</li>
+ *   <li><b>latency</b>: a gateway in front of an engine; signed summaries POSTed at a steady rate: webhook ack latency,
+ *   call → {@code LeadCreated} visible to a read_committed consumer, and for missed calls with a 20 s SLA the delay
+ *   from each deadline to its breach alert being readable.</li>
+ * </ol>
+ * <pre>
+ * ./mvnw -B -DskipTests install && ./mvnw -B -pl engine test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java \
+ *   -Dexec.classpathScope=test -Dexec.mainClass=io.leadflow.bench.EngineBenchmark -Dexec.args="200000 20 60"
+ * </pre>
+ * (args: backlog records, latency phase requests per second, latency phase seconds). Results in docs/BENCHMARKS.md.
+ */
+public final class EngineBenchmark {
+    private static final String HOST = "127.0.0.1";
+    private static final int PARTITIONS = 4;
+    private static final Instant DAY = Instant.parse("2026-11-16T06:00:00Z");
+    private static final String CONFIG = """
+            tenants:
+              bench:
+                timeZone: Europe/Moscow
+                mango: {apiKey: bench-key, apiSalt: bench-salt}
+                roster:
+                  teams: {sales: {strategy: ROUND_ROBIN, fallback: true}}
+                  managers:
+                    anna:  {team: sales, extensions: ["101"]}
+                    boris: {team: sales, extensions: ["102"]}
+                    duty:  {team: sales, extensions: ["103"]}
+                sla: {policies: {default: {target: PT20S}}, callbacks: []}
+            """;
+
+    private final Path dir;
+    private final Path jar;
+    private final LeadflowConfig config;
+    private final Path configFile;
+    private LocalKafkaBroker broker;
+    private EmbeddedSchemaRegistry registry;
+    private Topics topics;
+
+    private EngineBenchmark(Path dir, Path jar) throws IOException {
+        this.dir = dir;
+        this.jar = jar;
+        this.configFile = Files.writeString(dir.resolve("leadflow.yaml"), CONFIG);
+        this.config = LeadflowConfig.load(configFile);
+    }
+
+    public static void main(String[] args) throws Exception {
+        int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        double rate = args.length > 1 ? Double.parseDouble(args[1]) : 20;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        EngineBenchmark bench = new EngineBenchmark(Files.createTempDirectory("leadflow-bench"), builtJar());
+        try {
+            bench.start();
+            bench.latency(rate, seconds); // first, on an empty log: no backlog (or its overdue SLA timers) in the way
+            if (records > 0) {
+                bench.throughput(records);
+            }
+        } finally {
+            bench.stop();
+        }
+        System.exit(0);
+    }
+
+    private void start() {
+        broker = LocalKafkaBroker.start(dir.resolve("kafka"), HOST, port(), port());
+        registry = EmbeddedSchemaRegistry.start(new EmbeddedSchemaRegistry.Config(broker.bootstrapServers(), HOST,
+                port(), "_schemas", (short) 1));
+        Map<String, String> registryConfig = Map.of("schema.registry.url", registry.url());
+        topics = new Topics(SchemaRegistryClients.fromConfig(registryConfig), registryConfig);
+    }
+
+    private void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    // ---- throughput -------------------------------------------------------------------------------------------
+
+    private void throughput(int n) throws Exception {
+        List<ProducerRecord<byte[], byte[]>> backlog = backlog(n);
+        long bytes = backlog.stream().mapToLong(r -> r.key().length + r.value().length).sum();
+        System.out.printf("%nbacklog: %,d Mango call summaries, %,d bytes (%.0f B each), %,d distinct callers%n", n, bytes,
+                (double) bytes / n, n / 4);
+
+        createTopics(List.of("bench.raw"), PARTITIONS);
+        double produce = produce("bench.raw", backlog);
+        double consume = consume("bench.raw", n);
+        double pipe = n / (n / produce + n / consume);
+        System.out.printf("raw broker: produce %,.0f rec/s, consume (read_committed) %,.0f rec/s, produce + consume %,.0f rec/s%n",
+                produce, consume, pipe);
+
+        String raw = topics.raw(Vendor.MANGO).name();
+        createTopics(List.of(raw), PARTITIONS);
+        produce(raw, backlog);
+        List<Row> rows = new ArrayList<>();
+        rows.add(engineRun("1 instance, 1 thread", n, 1, 1, true));
+        rows.add(engineRun("1 instance, 2 threads", n, 1, 2, false));
+        rows.add(engineRun("2 instances, 1 thread each", n, 2, 1, false));
+        System.out.printf("%n| engine (exactly-once v2) | events/s | vs raw produce + consume | RSS after | state dir | restart, state kept | restart, state wiped |%n");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        for (Row row : rows) {
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.3f | %s | %s | %s | %s |%n", row.label, row.eventsPerSecond,
+                    row.eventsPerSecond / pipe, mib(row.rss), mib(row.stateBytes), seconds(row.restartKept),
+                    seconds(row.restartWiped));
+        }
+    }
+
+    private record Row(String label, double eventsPerSecond, long rss, long stateBytes, Duration restartKept,
+                       Duration restartWiped) {
+    }
+
+    /** A fresh application id over the same backlog: from RUNNING to everything committed. */
+    private Row engineRun(String label, int n, int instances, int threads, boolean measureRestarts) throws Exception {
+        String applicationId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        List<Engine> engines = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            engines.add(new Engine(applicationId, i, threads));
+        }
+        Instant started = Instant.now();
+        for (Engine engine : engines) {
+            engine.start();
+        }
+        for (Engine engine : engines) {
+            engine.awaitReady(Duration.ofMinutes(3));
+        }
+        Instant ready = Instant.now();
+        KafkaTestBroker.awaitConsumed(broker.bootstrapServers(), applicationId, List.of(topics.raw(Vendor.MANGO).name()), Duration.ofMinutes(60));
+        Instant done = Instant.now();
+        long input = n + latencyRequests; // the latency phase's requests are on the raw topic too
+        double eventsPerSecond = input / (Duration.between(ready, done).toMillis() / 1000.0);
+        long rss = engines.stream().mapToLong(Engine::rss).sum();
+        long state = engines.stream().mapToLong(Engine::stateBytes).sum();
+        System.out.printf("%s: ready after %.1f s, %,d events in %.1f s → %,.0f events/s%n", label,
+                Duration.between(started, ready).toMillis() / 1000.0, input, Duration.between(ready, done).toMillis() / 1000.0, eventsPerSecond);
+        Duration kept = null;
+        Duration wiped = null;
+        if (measureRestarts) {
+            Engine engine = engines.get(0);
+            engine.stop();
+            kept = engine.timeToReady(false);
+            engine.stop();
+            wiped = engine.timeToReady(true);
+        }
+        for (Engine engine : engines) {
+            engine.stop();
+        }
+        return new Row(label, eventsPerSecond, rss, state, kept, wiped);
+    }
+
+    private long latencyRequests;
+
+    /** An engine process of the built jar. */
+    private final class Engine {
+        private final String applicationId;
+        private final int index;
+        private final int threads;
+        private final int port = port();
+        private final Path state;
+        private Process process;
+
+        Engine(String applicationId, int index, int threads) {
+            this.applicationId = applicationId;
+            this.index = index;
+            this.threads = threads;
+            this.state = dir.resolve(applicationId + "-" + index);
+        }
+
+        void start() throws IOException {
+            process = new ProcessBuilder("java", "-Xmx1g", "-jar", jar.toAbsolutePath().toString(), "engine",
+                    "--bootstrap-servers=" + broker.bootstrapServers(), "--schema-registry-url=" + registry.url(), "--config=" + configFile,
+                    "--application-id=" + applicationId, "--instance-id=" + applicationId + "-" + index, "--state-dir=" + state,
+                    "--stream-threads=" + threads, "--partitions=" + PARTITIONS, "--replication-factor=1", "--http-port=" + port)
+                    .redirectErrorStream(true).redirectOutput(dir.resolve(applicationId + "-" + index + ".log").toFile()).start();
+        }
+
+        void awaitReady(Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            HttpClient http = HttpClient.newHttpClient();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("engine " + applicationId + " exited; see " + dir.resolve(applicationId + "-" + index + ".log"));
+                }
+                try {
+                    if (http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + "/health")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("engine " + applicationId + " not ready within " + timeout);
+        }
+
+        Duration timeToReady(boolean wipe) throws Exception {
+            if (wipe) {
+                try (Stream<Path> files = Files.walk(state)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            Instant t0 = Instant.now();
+            start();
+            awaitReady(Duration.ofMinutes(10));
+            return Duration.between(t0, Instant.now());
+        }
+
+        void stop() throws InterruptedException {
+            if (process != null && process.isAlive()) {
+                process.destroy();
+                process.waitFor();
+            }
+        }
+
+        long rss() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                    }
+                }
+            } catch (IOException e) {
+                // not Linux, or gone
+            }
+            return -1;
+        }
+
+        long stateBytes() {
+            try (Stream<Path> files = Files.walk(state)) {
+                return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+    }
+
+    // ---- latency ----------------------------------------------------------------------------------------------
+
+    private void latency(double rate, int seconds) throws Exception {
+        Engine engine = new Engine("bench-latency", 0, 1);
+        engine.start();
+        engine.awaitReady(Duration.ofMinutes(3));
+        Map<String, String> registryConfig = Map.of("schema.registry.url", registry.url());
+        DDSketch ack = DDSketches.unboundedDense(0.01);
+        DDSketch toLead = DDSketches.unboundedDense(0.01);
+        DDSketch toAlert = DDSketches.unboundedDense(0.01);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        AtomicBoolean reading = new AtomicBoolean(true);
+        java.util.concurrent.CountDownLatch positioned = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> readLatencies(sentAt, toLead, toAlert, reading, positioned), "bench-reader");
+        try (LeadflowNode gateway = LeadflowNode.start(broker.bootstrapServers(), registryConfig, config, HttpOptions.of(HOST, 0, 256 * 1024),
+                null, LeadflowNode.Gateway.WEBHOOKS, new HealthChecks())) {
+            reader.start();
+            positioned.await();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI base = URI.create("http://" + HOST + ":" + gateway.httpPort());
+            VendorRequests requests = new VendorRequests("bench", config.tenant("bench").orElseThrow());
+            long intervalNanos = (long) (1e9 / rate);
+            long next = System.nanoTime();
+            int total = (int) (rate * seconds);
+            latencyRequests = total;
+            for (int i = 0; i < total; i++) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                next += intervalNanos;
+                Instant now = Instant.now();
+                String callId = "lat-" + i;
+                boolean missed = i % 2 == 1; // half of them missed: their 20 s SLA runs out 15 s from now, a breach alert follows
+                String json = VendorPayloads.mangoSummary(callId, true, "7925" + String.format("%07d", i), "101", "74951234567",
+                        now.minusSeconds(5), missed ? null : now.minusSeconds(3), now);
+                WebhookRequest request = requests.mango("summary", json);
+                long t0 = System.nanoTime();
+                sentAt.put(callId, System.currentTimeMillis());
+                HttpResponse<String> response = request.send(http, base, Duration.ofSeconds(30));
+                ack.accept((System.nanoTime() - t0) / 1e6);
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("gateway answered " + response.statusCode() + ": " + response.body());
+                }
+            }
+            Thread.sleep(30_000); // the last deadlines (call start + 20 s) and their alerts
+        } finally {
+            reading.set(false);
+            reader.join();
+            engine.stop();
+        }
+        System.out.printf("%nlatency: %d webhook requests at %.0f/s (half missed calls with a 20 s SLA)%n", (int) (rate * seconds), rate);
+        System.out.println("| measure | count | p50 | p90 | p99 | max |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
+        print("webhook ack (POST → 200, stored in Kafka)", ack);
+        print("call summary POSTed → LeadCreated readable (read_committed)", toLead);
+        print("SLA deadline → breach alert readable (read_committed)", toAlert);
+    }
+
+    private void readLatencies(Map<String, Long> sentAt, DDSketch toLead, DDSketch toAlert, AtomicBoolean reading,
+                               java.util.concurrent.CountDownLatch positioned) {
+        Map<String, Object> props = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        Topic<ContactKey, LeadEvent> events = topics.leadEvents();
+        Topic<ContactKey, Alert> alerts = topics.alerts();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(events.name(), alerts.name())) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve "the end" now, before the first request is sent
+            positioned.countDown();
+            while (reading.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                    long now = System.currentTimeMillis();
+                    if (r.topic().equals(events.name())) {
+                        LeadEvent event = events.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                        if (event.getPayload() instanceof LeadCreated created && created.getCallId() != null && sentAt.containsKey(created.getCallId())) {
+                            toLead.accept(now - sentAt.get(created.getCallId()));
+                        }
+                    } else {
+                        Alert alert = alerts.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                        if (alert.getKind() == AlertKind.SLA_BREACHED && alert.getDeadline() != null && "bench".equals(alert.getTenant())) {
+                            toAlert.accept(now - alert.getDeadline().toEpochMilli());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void print(String label, DDSketch sketch) {
+        if (sketch.isEmpty()) {
+            System.out.printf("| %s | 0 | | | | |%n", label);
+            return;
+        }
+        System.out.printf(Locale.ROOT, "| %s | %,d | %.0f ms | %.0f ms | %.0f ms | %.0f ms |%n", label, (long) sketch.getCount(),
+                sketch.getValueAtQuantile(0.5), sketch.getValueAtQuantile(0.9), sketch.getValueAtQuantile(0.99), sketch.getMaxValue());
+    }
+
+    /** The jar {@code ./mvnw package} built, from the project root or from {@code engine/}. */
+    public static Path builtJar() {
+        Path here = Path.of("target", "leadflow.jar");
+        return Files.exists(here) ? here : Path.of("engine", "target", "leadflow.jar");
+    }
+
+    private static int port() {
+        try {
+            return KafkaTestBroker.freePort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    // ---- input ------------------------------------------------------------------------------------------------
+
+    /** N call summaries of N/4 callers through the day, serialized as the gateway writes them. */
+    private List<ProducerRecord<byte[], byte[]>> backlog(int n) {
+        VendorRequests requests = new VendorRequests("bench", config.tenant("bench").orElseThrow());
+        Topic<RawKey, RawEnvelope> raw = topics.raw(Vendor.MANGO);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Instant at = DAY.plusMillis(i * 400L);
+            String caller = "7916" + String.format("%07d", i % Math.max(1, n / 4));
+            boolean answered = i % 4 != 0;
+            String json = VendorPayloads.mangoSummary("bench-" + i, true, caller, "10" + (1 + i % 3), "74951234567", at,
+                    answered ? at.plusSeconds(4) : null, at.plusSeconds(60));
+            RawEnvelope envelope = RawEnvelope.newBuilder(RawEnvelopes.of(Vendor.MANGO, "events/summary", "mango:summary:bench-" + i,
+                    requests.mango("summary", json))).setReceivedAt(at.plusSeconds(61)).build();
+            records.add(new ProducerRecord<>("", null, envelope.getReceivedAt().toEpochMilli(),
+                    raw.keySerde().serializer().serialize(raw.name(), new RawKey("bench", envelope.getDedupeKey())),
+                    raw.valueSerde().serializer().serialize(raw.name(), envelope)));
+        }
+        return records;
+    }
+
+    private void createTopics(List<String> names, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList()).all().get();
+        }
+    }
+
+    /** Records/s, the way the gateway writes: idempotent, acks=all, lz4. */
+    private double produce(String topic, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.LINGER_MS_CONFIG, 5);
+        long t0 = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                producer.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value()));
+            }
+            producer.flush();
+        }
+        return records.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private double consume(String topic, int n) {
+        long t0 = System.nanoTime();
+        int read = KafkaTestBroker.readAllCommitted(broker.bootstrapServers(), topic, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                Duration.ofMinutes(10)).size();
+        if (read != n) {
+            throw new IllegalStateException("read " + read + " of " + n);
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "–" : String.format(Locale.ROOT, "%.0f MiB", bytes / 1048576.0);
+    }
+
+    private static String seconds(Duration d) {
+        return d == null ? "–" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+}
