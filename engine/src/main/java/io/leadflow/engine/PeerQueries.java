@@ -26,11 +26,20 @@ public final class PeerQueries {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** Asks {@code host} the same question, for its local answer. */
+    /**
+     * Asks {@code host} the same question, for its local answer. An instance that does not answer has usually just
+     * gone away, and its partitions are moving to the others: the caller gets {@code 503 peer_unavailable}, to retry
+     * shortly, not an error of its own.
+     */
     public HttpResponse<String> ask(HostInfo host, String pathAndQuery) throws IOException, InterruptedException {
         String separator = pathAndQuery.contains("?") ? "&" : "?";
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery + separator + LOCAL + "=true");
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ApiException(503, "peer_unavailable", "The instance holding this data (" + host.host() + ":" + host.port()
+                    + ") does not answer (" + e.getClass().getSimpleName() + "); its partitions move to the others — retry shortly");
+        }
     }
 
     /** Whether this question came from another instance (answer locally). */

@@ -39,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Lead queries across two engine instances sharing the work: whichever instance is asked, by phone or by
  * lead id, answers with the lead — from its own state or by asking the instance that holds it.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class LeadQueriesIT {
     @RegisterExtension
     static final KafkaTestBroker KAFKA = new KafkaTestBroker();
@@ -101,6 +102,7 @@ class LeadQueriesIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void everyInstanceAnswersForEveryLeadByPhoneAndById() throws Exception {
         // Given missed calls of several callers, spread over the partitions of both instances
         VendorRequests mango = new VendorRequests("demo", CONFIG.tenant("demo").orElseThrow());
@@ -153,6 +155,41 @@ class LeadQueriesIT {
         assertThat(get(any, "/api/leads?tenant=demo&phone=hello").statusCode()).isEqualTo(400);
         assertThat(get(any, "/api/leads?tenant=nobody&phone=79161234567").statusCode()).isEqualTo(404);
         assertThat(get(any, "/api/leads/no-such-lead").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void whenAnInstanceGoesAwayTheOtherTakesOverItsPartitionsAndAnswersForEveryLead() throws Exception {
+        // Given the leads of the first test, spread over both instances
+        LeadflowNode survivor = nodes.get(0);
+        // When the other instance stops (it leaves the group, so its partitions move at once)
+        nodes.remove(1).close();
+
+        // Then the survivor holds every partition and answers for every caller from its own state, restored from the
+        // changelogs of the tasks it took over
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(SCOPE)).all().get().get(SCOPE);
+            while (group.members().size() != 1 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                group = admin.describeConsumerGroups(List.of(SCOPE)).all().get().get(SCOPE);
+            }
+            assertThat(group.members()).hasSize(1);
+        }
+        survivor.awaitEngineRunning(Duration.ofSeconds(60));
+        for (int i = 0; i < CALLERS; i++) {
+            String path = "/api/leads?tenant=demo&phone=" + caller(i);
+            HttpResponse<String> answer = get(survivor, path);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (answer.statusCode() == 503 && System.nanoTime() < deadline) { // peer_unavailable, then not_ready, while it takes over
+                Thread.sleep(200);
+                answer = get(survivor, path);
+            }
+            assertThat(answer.statusCode()).as(path + " → " + answer.body()).isEqualTo(200);
+            JsonNode lead = JSON.readTree(answer.body());
+            assertThat(lead.get("status").asText()).isEqualTo("OPEN");
+            assertThat(lead.get("owner").asText()).isEqualTo("duty");
+        }
     }
 
     /** The channel figures once the slice's leads add up to {@code leads} (the aggregation trails the lead events). */
