@@ -56,23 +56,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
- * The whole engine against the raw broker, on the same machine, in the same run. Phases:
+ * The whole engine against the raw broker, on the same machine, in the same run. Phases, in this order:
  * <ol>
+ *   <li><b>latency</b>, on an empty log: a gateway in front of a fresh engine; signed summaries POSTed at a steady
+ *   rate: webhook ack latency, call → {@code LeadCreated} visible to a read_committed consumer, and for missed calls
+ *   with a 20 s SLA the delay from each deadline to its breach alert being readable;</li>
  *   <li><b>raw broker</b>: N Mango call summaries, as the gateway stores them, produced to a 4-partition topic
  *   (idempotent, acks=all, lz4) and consumed read_committed — the rate Kafka alone moves these records at;</li>
  *   <li><b>engine throughput</b>: the same N records as a backlog on {@code leadflow.raw.mango}; an engine process
  *   (the built jar, exactly-once v2) started on it; events/s from RUNNING until it has committed past them all; its
  *   RSS and state directory after; then its restart-to-ready time with that state, and with the state wiped
- *   (restored from the changelogs). Repeated with 2 stream threads and with 2 instances;</li>
- *   <li><b>latency</b>: a gateway in front of an engine; signed summaries POSTed at a steady rate: webhook ack latency,
- *   call → {@code LeadCreated} visible to a read_committed consumer, and for missed calls with a 20 s SLA the delay
- *   from each deadline to its breach alert being readable.</li>
+ *   (restored from the changelogs). Repeated with 2 stream threads and with 2 instances.</li>
  * </ol>
  * <pre>
  * ./mvnw -B -DskipTests install && ./mvnw -B -pl engine test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java \
- *   -Dexec.classpathScope=test -Dexec.mainClass=io.leadflow.bench.EngineBenchmark -Dexec.args="200000 20 60"
+ *   -Dexec.classpathScope=test -Dexec.mainClass=io.leadflow.bench.EngineBenchmark -Dexec.args="100000 20 60"
  * </pre>
- * (args: backlog records, latency phase requests per second, latency phase seconds). Results in docs/BENCHMARKS.md.
+ * (args: backlog records — 0 for the latency phase alone —, latency phase requests per second, its seconds). Results in docs/BENCHMARKS.md.
  */
 public final class EngineBenchmark {
     private static final String HOST = "127.0.0.1";
