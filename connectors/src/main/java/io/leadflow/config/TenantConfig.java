@@ -240,6 +240,11 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
             }
         }
 
+        /** With the account's API at hand: webhooks' deals are fetched with their contact. */
+        public boolean canFetch() {
+            return apiUrl != null && accessToken != null;
+        }
+
         /** Webhooks only. */
         public AmoCrmConfig(String secret) {
             this(secret, null, null, null, null, null);

@@ -20,6 +20,7 @@ import io.leadflow.local.LocalKafkaBroker;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.registry.server.EmbeddedSchemaRegistry;
 import io.leadflow.simulate.VendorPayloads;
+import io.leadflow.testing.EngineProcess;
 import io.leadflow.testing.KafkaTestBroker;
 import io.leadflow.testing.RawEnvelopes;
 import io.leadflow.topics.Topic;
@@ -53,7 +54,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 /**
  * The whole engine against the raw broker, on the same machine, in the same run. Phases, in this order:
@@ -93,16 +93,14 @@ public final class EngineBenchmark {
             """;
 
     private final Path dir;
-    private final Path jar;
     private final LeadflowConfig config;
     private final Path configFile;
     private LocalKafkaBroker broker;
     private EmbeddedSchemaRegistry registry;
     private Topics topics;
 
-    private EngineBenchmark(Path dir, Path jar) throws IOException {
+    private EngineBenchmark(Path dir) throws IOException {
         this.dir = dir;
-        this.jar = jar;
         this.configFile = Files.writeString(dir.resolve("leadflow.yaml"), CONFIG);
         this.config = LeadflowConfig.load(configFile);
     }
@@ -111,7 +109,7 @@ public final class EngineBenchmark {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 20;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
-        EngineBenchmark bench = new EngineBenchmark(Files.createTempDirectory("leadflow-bench"), builtJar());
+        EngineBenchmark bench = new EngineBenchmark(Files.createTempDirectory("leadflow-bench"));
         try {
             bench.start();
             bench.latency(rate, seconds); // first, on an empty log: no backlog (or its overdue SLA timers) in the way
@@ -179,15 +177,15 @@ public final class EngineBenchmark {
     /** A fresh application id over the same backlog: from RUNNING to everything committed. */
     private Row engineRun(String label, int n, int instances, int threads, boolean measureRestarts) throws Exception {
         String applicationId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        List<Engine> engines = new ArrayList<>();
+        List<EngineProcess> engines = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
-            engines.add(new Engine(applicationId, i, threads));
+            engines.add(engine(applicationId, i, threads));
         }
         Instant started = Instant.now();
-        for (Engine engine : engines) {
+        for (EngineProcess engine : engines) {
             engine.start();
         }
-        for (Engine engine : engines) {
+        for (EngineProcess engine : engines) {
             engine.awaitReady(Duration.ofMinutes(3));
         }
         Instant ready = Instant.now();
@@ -195,20 +193,20 @@ public final class EngineBenchmark {
         Instant done = Instant.now();
         long input = n + latencyRequests; // the latency phase's requests are on the raw topic too
         double eventsPerSecond = input / (Duration.between(ready, done).toMillis() / 1000.0);
-        long rss = engines.stream().mapToLong(Engine::rss).sum();
-        long state = engines.stream().mapToLong(Engine::stateBytes).sum();
+        long rss = engines.stream().mapToLong(EngineProcess::rssBytes).sum();
+        long state = engines.stream().mapToLong(EngineProcess::stateBytes).sum();
         System.out.printf("%s: ready after %.1f s, %,d events in %.1f s → %,.0f events/s%n", label,
                 Duration.between(started, ready).toMillis() / 1000.0, input, Duration.between(ready, done).toMillis() / 1000.0, eventsPerSecond);
         Duration kept = null;
         Duration wiped = null;
         if (measureRestarts) {
-            Engine engine = engines.get(0);
+            EngineProcess engine = engines.get(0);
             engine.stop();
-            kept = engine.timeToReady(false);
+            kept = timeToReady(engine, false);
             engine.stop();
-            wiped = engine.timeToReady(true);
+            wiped = timeToReady(engine, true);
         }
-        for (Engine engine : engines) {
+        for (EngineProcess engine : engines) {
             engine.stop();
         }
         return new Row(label, eventsPerSecond, rss, state, kept, wiped);
@@ -216,95 +214,28 @@ public final class EngineBenchmark {
 
     private long latencyRequests;
 
-    /** An engine process of the built jar. */
-    private final class Engine {
-        private final String applicationId;
-        private final int index;
-        private final int threads;
-        private final int port = port();
-        private final Path state;
-        private Process process;
+    /** An engine process of the built jar: instance {@code index} of {@code applicationId}. */
+    private EngineProcess engine(String applicationId, int index, int threads) {
+        return new EngineProcess("1g", broker.bootstrapServers(), registry.url(), configFile, dir.resolve(applicationId + "-" + index),
+                port(), dir.resolve(applicationId + "-" + index + ".log"), List.of("--application-id=" + applicationId,
+                "--instance-id=" + applicationId + "-" + index, "--stream-threads=" + threads, "--partitions=" + PARTITIONS));
+    }
 
-        Engine(String applicationId, int index, int threads) {
-            this.applicationId = applicationId;
-            this.index = index;
-            this.threads = threads;
-            this.state = dir.resolve(applicationId + "-" + index);
+    /** From start to ready, with its state as it is or wiped. */
+    private static Duration timeToReady(EngineProcess engine, boolean wipe) throws Exception {
+        if (wipe) {
+            engine.wipeState();
         }
-
-        void start() throws IOException {
-            process = new ProcessBuilder("java", "-Xmx1g", "-jar", jar.toAbsolutePath().toString(), "engine",
-                    "--bootstrap-servers=" + broker.bootstrapServers(), "--schema-registry-url=" + registry.url(), "--config=" + configFile,
-                    "--application-id=" + applicationId, "--instance-id=" + applicationId + "-" + index, "--state-dir=" + state,
-                    "--stream-threads=" + threads, "--partitions=" + PARTITIONS, "--replication-factor=1", "--http-port=" + port)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve(applicationId + "-" + index + ".log").toFile()).start();
-        }
-
-        void awaitReady(Duration timeout) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            HttpClient http = HttpClient.newHttpClient();
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("engine " + applicationId + " exited; see " + dir.resolve(applicationId + "-" + index + ".log"));
-                }
-                try {
-                    if (http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + "/health")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException("engine " + applicationId + " not ready within " + timeout);
-        }
-
-        Duration timeToReady(boolean wipe) throws Exception {
-            if (wipe) {
-                try (Stream<Path> files = Files.walk(state)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-            Instant t0 = Instant.now();
-            start();
-            awaitReady(Duration.ofMinutes(10));
-            return Duration.between(t0, Instant.now());
-        }
-
-        void stop() throws InterruptedException {
-            if (process != null && process.isAlive()) {
-                process.destroy();
-                process.waitFor();
-            }
-        }
-
-        long rss() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                    if (line.startsWith("VmRSS:")) {
-                        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                    }
-                }
-            } catch (IOException e) {
-                // not Linux, or gone
-            }
-            return -1;
-        }
-
-        long stateBytes() {
-            try (Stream<Path> files = Files.walk(state)) {
-                return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-            } catch (IOException e) {
-                return -1;
-            }
-        }
+        Instant t0 = Instant.now();
+        engine.start();
+        engine.awaitReady(Duration.ofMinutes(10));
+        return Duration.between(t0, Instant.now());
     }
 
     // ---- latency ----------------------------------------------------------------------------------------------
 
     private void latency(double rate, int seconds) throws Exception {
-        Engine engine = new Engine("bench-latency", 0, 1);
+        EngineProcess engine = engine("bench-latency", 0, 1);
         engine.start();
         engine.awaitReady(Duration.ofMinutes(3));
         Map<String, String> registryConfig = Map.of("schema.registry.url", registry.url());
@@ -401,12 +332,6 @@ public final class EngineBenchmark {
         }
         System.out.printf(Locale.ROOT, "| %s | %,d | %.0f ms | %.0f ms | %.0f ms | %.0f ms |%n", label, (long) sketch.getCount(),
                 sketch.getValueAtQuantile(0.5), sketch.getValueAtQuantile(0.9), sketch.getValueAtQuantile(0.99), sketch.getMaxValue());
-    }
-
-    /** The jar {@code ./mvnw package} built, from the project root or from {@code engine/}. */
-    public static Path builtJar() {
-        Path here = Path.of("target", "leadflow.jar");
-        return Files.exists(here) ? here : Path.of("engine", "target", "leadflow.jar");
     }
 
     private static int port() {

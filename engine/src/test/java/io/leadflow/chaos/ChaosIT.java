@@ -20,7 +20,7 @@ class ChaosIT {
     @Test
     void killsAndABrokerRestartUnderLoadLoseAndDoubleNothing() throws Exception {
         ChaosRun.Outcome outcome = ChaosRun.run(new ChaosRun.Options(Duration.ofSeconds(50), 5, Duration.ofSeconds(10), true,
-                Duration.ofSeconds(5), 4, 7, Duration.ofSeconds(20)), dir, Path.of("target", "leadflow.jar"));
+                Duration.ofSeconds(5), 4, 7, Duration.ofSeconds(20)), dir);
 
         System.out.println("ChaosIT: " + outcome.kills() + " kills, " + outcome.brokerRestarts() + " broker restart(s)\n"
                 + outcome.report().summary());

@@ -15,6 +15,7 @@ import io.leadflow.simulate.Delivery;
 import io.leadflow.simulate.Simulator;
 import io.leadflow.simulate.TrafficGenerator;
 import io.leadflow.simulate.TrafficModel;
+import io.leadflow.testing.EngineProcess;
 import io.leadflow.testing.KafkaTestBroker;
 import io.leadflow.topics.Topics;
 
@@ -39,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * ./mvnw -B -pl engine test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=io.leadflow.chaos.ChaosRun -Dexec.args="--minutes 10 --calls-per-second 10 --kill-every 45"
  * </pre>
- * (run {@code ./mvnw -B -DskipTests package} first: the engine process runs {@code engine/target/leadflow.jar}).
+ * (run {@code ./mvnw -B -DskipTests install} first: the engine process runs {@code engine/target/leadflow.jar}).
  */
 public final class ChaosRun {
     static final String APPLICATION_ID = "leadflow-chaos";
@@ -84,14 +85,14 @@ public final class ChaosRun {
                 Integer.parseInt(a.getOrDefault("partitions", "4")), Long.parseLong(a.getOrDefault("seed", "42")),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("response-target", "60"))));
         Path dir = Files.createTempDirectory("leadflow-chaos");
-        Outcome outcome = run(options, dir, io.leadflow.bench.EngineBenchmark.builtJar());
+        Outcome outcome = run(options, dir);
         System.out.printf("%nchaos run: %s, %.0f calls/s, %d engine kills (SIGKILL), %d broker restarts; traffic %s%n%s%n",
                 options.duration(), options.callsPerSecond(), outcome.kills(), outcome.brokerRestarts(), outcome.traffic(),
                 outcome.report().summary());
         System.exit(outcome.report().clean() ? 0 : 1);
     }
 
-    static Outcome run(Options options, Path dir, Path jar) throws Exception {
+    static Outcome run(Options options, Path dir) throws Exception {
         Path configFile = Files.writeString(dir.resolve("leadflow.yaml"), String.format(CONFIG, options.responseTarget()));
         LeadflowConfig config = LeadflowConfig.load(configFile);
         int kafkaPort = KafkaTestBroker.freePort();
@@ -106,8 +107,9 @@ public final class ChaosRun {
                 KafkaTestBroker.freePort(), "_schemas", (short) 1));
         Map<String, String> registryConfig = Map.of("schema.registry.url", registry.url());
         HttpOptions http = HttpOptions.of(HOST, 0, 256 * 1024);
-        EngineProcess engine = new EngineProcess(jar, bootstrap, registry.url(), configFile, dir.resolve("engine-state"),
-                options.partitions(), dir.resolve("engine.log"));
+        EngineProcess engine = new EngineProcess("512m", bootstrap, registry.url(), configFile, dir.resolve("engine-state"),
+                KafkaTestBroker.freePort(), dir.resolve("engine.log"), List.of("--application-id=" + APPLICATION_ID,
+                "--instance-id=chaos-engine-1", "--partitions=" + options.partitions()));
         Simulator.Report traffic;
         try (LeadflowNode gateway = LeadflowNode.start(bootstrap, registryConfig, config, http, null, LeadflowNode.Gateway.WEBHOOKS,
                 new HealthChecks())) {

@@ -106,14 +106,8 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
                                                                       Deserializer<V> values,
                                                                       java.util.function.Predicate<List<ConsumerRecord<K, V>>> done,
                                                                       Duration timeout, Duration linger) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
+        try (KafkaConsumer<K, V> consumer = committedReader(bootstrapServers, keys, values)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!done.test(records) && System.nanoTime() < deadline) {

@@ -39,7 +39,7 @@ public final class AmoCrmFetcher implements CrmFetcher {
         Map<String, CrmFetcher> fetchers = new HashMap<>();
         config.tenants().forEach((id, tenant) -> {
             var amo = tenant.amocrm();
-            if (amo != null && amo.apiUrl() != null && amo.accessToken() != null) {
+            if (amo != null && amo.canFetch()) {
                 fetchers.put(id, new AmoCrmFetcher(new AmoCrmApi(amo.apiUrl(), amo.accessToken(),
                         apis.create("amoCRM API of tenant " + id, amo.requestsPerSecond() / 2))));
             }

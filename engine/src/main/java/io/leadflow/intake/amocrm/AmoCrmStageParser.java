@@ -41,7 +41,7 @@ public final class AmoCrmStageParser implements RawEventParser {
         if (AmoCrmFetcher.KIND.equals(envelope.getKind())) {
             return Parsed.of(List.of(fetched(envelope, tenant)));
         }
-        if (tenant.amocrm() != null && tenant.amocrm().apiUrl() != null && tenant.amocrm().accessToken() != null) {
+        if (tenant.amocrm() != null && tenant.amocrm().canFetch()) {
             return Parsed.NOTHING; // the enrichment fetches what the webhook names
         }
         FormBody form = VendorValues.form(envelope);
