@@ -22,6 +22,7 @@ import org.apache.avro.io.JsonEncoder;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,8 +50,8 @@ import static io.leadflow.engine.PeerQueries.required;
 
 /**
  * Funnel figures over HTTP: {@code GET /api/funnel?tenant=&funnel=&period=day|week|month&from=&to=&dimension=} adds up
- * the cohorts of the periods from {@code from} to {@code to} (tenant-local) per value of the dimension (all, source,
- * owner, team, client) and gives, per stage, leads that entered it, conversion from the stage before and from the
+ * the day cohorts of the periods from {@code from} to {@code to} (tenant-local) per value of the dimension (all, source,
+ * owner, team, client, region, product) and gives, per stage, leads that entered it, conversion from the stage before and from the
  * first, time in stage (p50, p90 from the merged sketches), and — now, whatever the cohort — open leads in it (WIP),
  * those stuck longer than the stage allows, and a bottleneck flag. Slices are spread over the instances by key and
  * open leads by contact, so the instance asked collects the others' raw figures and merges them exactly.
@@ -148,19 +150,12 @@ public final class FunnelApi {
     }
 
     private Local local(String tenant, String funnelId, FunnelConfig funnel, String period, LocalDate from, LocalDate to, String dimension) {
-        Map<String, FunnelFigures> figures = new TreeMap<>();
+        Map<String, FunnelFigures> figures;
         Map<String, long[][]> wip = new TreeMap<>();
         try {
             try (KeyValueIterator<FunnelKey, FunnelFigures> all = streams.store(StoreQueryParameters.fromNameAndType(
                     FunnelTopology.FIGURES_STORE, QueryableStoreTypes.<FunnelKey, FunnelFigures>keyValueStore())).all()) {
-                all.forEachRemaining(e -> {
-                    FunnelKey k = e.key;
-                    LocalDate start = LocalDate.parse(k.getStart());
-                    if (k.getTenant().equals(tenant) && k.getFunnel().equals(funnelId) && k.getPeriod().equals(period)
-                            && k.getDimension().equals(dimension) && !start.isBefore(from) && !start.isAfter(to)) {
-                        figures.merge(k.getValue(), e.value, (a, b) -> FunnelShares.plus(a, b, 1, b.getEventId(), later(a, b)));
-                    }
-                });
+                figures = cohorts(all, tenant, funnelId, period, from, to, dimension);
             }
             Instant now = clock.instant();
             try (KeyValueIterator<String, FunnelLead> leads = streams.store(StoreQueryParameters.fromNameAndType(
@@ -185,6 +180,28 @@ public final class FunnelApi {
     }
 
     /**
+     * The figures of the periods from the one holding {@code from} to the one holding {@code to} per value of {@code
+     * dimension}: the day cohorts in them, summed.
+     */
+    static Map<String, FunnelFigures> cohorts(Iterator<KeyValue<FunnelKey, FunnelFigures>> days, String tenant, String funnelId,
+                                              String period, LocalDate from, LocalDate to, String dimension) {
+        LocalDate first = FunnelShares.start(period, from);
+        LocalDate last = FunnelShares.end(period, to);
+        Map<String, FunnelFigures> figures = new TreeMap<>();
+        days.forEachRemaining(e -> {
+            FunnelKey k = e.key;
+            if (k.getTenant().equals(tenant) && k.getFunnel().equals(funnelId) && k.getPeriod().equals(FunnelShares.COHORT)
+                    && k.getDimension().equals(dimension)) {
+                LocalDate day = LocalDate.parse(k.getStart());
+                if (!day.isBefore(first) && !day.isAfter(last)) {
+                    figures.merge(k.getValue(), e.value, FunnelShares::sum);
+                }
+            }
+        });
+        return figures;
+    }
+
+    /**
      * Where the lead waits in {@code funnel}, if it does: an open lead in its own funnel; in a child funnel, its linked deal
      * until that reaches the last stage. Null when it is not waiting there.
      */
@@ -202,7 +219,7 @@ public final class FunnelApi {
         Map<String, FunnelFigures> figures = new TreeMap<>();
         Map<String, long[][]> wip = new TreeMap<>();
         for (Local local : instances) {
-            local.figures().forEach((value, f) -> figures.merge(value, f, (a, b) -> FunnelShares.plus(a, b, 1, b.getEventId(), later(a, b))));
+            local.figures().forEach((value, f) -> figures.merge(value, f, FunnelShares::sum));
             local.wip().forEach((value, stages) -> wip.merge(value, stages, FunnelApi::addWip));
         }
         java.util.Set<String> values = new java.util.TreeSet<>(figures.keySet());
@@ -268,10 +285,6 @@ public final class FunnelApi {
             }
         }
         return sum;
-    }
-
-    private static Instant later(FunnelFigures a, FunnelFigures b) {
-        return a.getUpdatedAt().isAfter(b.getUpdatedAt()) ? a.getUpdatedAt() : b.getUpdatedAt();
     }
 
     private static String avroJson(FunnelFigures figures) {

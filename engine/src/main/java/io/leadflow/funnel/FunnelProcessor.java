@@ -11,34 +11,45 @@ import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.intake.PhoneNumbers;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Duration;
+
 /**
  * Follows each lead through its funnel ({@link FunnelProgress}) from the lead event log, keeps where it is in a store
- * (by lead id: all of a lead's events are on its contact's partition), and forwards what each event changes in the
- * funnel figures, slice by slice ({@link FunnelShares}), to be re-keyed by slice and added up.
+ * (by lead id: all of a lead's events are on its contact's partition), and works out what each event changes in the
+ * funnel figures, slice by slice ({@link FunnelShares}); the changes are summed per slice and sent on, to be re-keyed
+ * by slice and added up, once per commit interval ({@link FunnelDeltaBuffer}).
  */
 public final class FunnelProcessor implements Processor<ContactKey, LeadEvent, FunnelKey, FunnelFigures> {
     static final String UNKNOWN_REGION = "(unknown)";
     private final LeadflowConfig config;
-    private final String storeName;
+    private final String leadsStore;
+    private final String pendingStore;
     private final OfflineNumbers offline;
-    private ProcessorContext<FunnelKey, FunnelFigures> context;
     private KeyValueStore<String, FunnelLead> leads;
+    private FunnelDeltaBuffer deltas;
 
-    public FunnelProcessor(LeadflowConfig config, String storeName) {
+    public FunnelProcessor(LeadflowConfig config, String leadsStore, String pendingStore) {
         this.config = config;
-        this.storeName = storeName;
+        this.leadsStore = leadsStore;
+        this.pendingStore = pendingStore;
         this.offline = new OfflineNumbers(config);
     }
 
     @Override
     public void init(ProcessorContext<FunnelKey, FunnelFigures> context) {
-        this.context = context;
-        this.leads = context.getStateStore(storeName);
+        this.leads = context.getStateStore(leadsStore);
+        this.deltas = new FunnelDeltaBuffer(context, context.getStateStore(pendingStore));
+        // flushed as often as the engine commits: each transaction carries one sum per slice it changed
+        Object commitInterval = context.appConfigs().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        context.schedule(Duration.ofMillis(commitInterval == null ? 100 : Long.parseLong(commitInterval.toString())),
+                PunctuationType.WALL_CLOCK_TIME, deltas);
     }
 
     @Override
@@ -67,7 +78,7 @@ public final class FunnelProcessor implements Processor<ContactKey, LeadEvent, F
         leads.put(event.getLeadId(), after);
         for (KeyValue<FunnelKey, FunnelFigures> delta : FunnelShares.deltas(before, after, tenant.funnels(), tenant.zone(),
                 event.getOccurredAt())) {
-            context.forward(new Record<>(delta.key, delta.value, record.timestamp()));
+            deltas.add(delta.key, delta.value);
         }
     }
 

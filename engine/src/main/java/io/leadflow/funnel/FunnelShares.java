@@ -23,13 +23,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A lead's part in the funnel figures: for the day, week and month it was created in (tenant-local cohorts) × each
- * slice it is in (all leads, its source, owner, team, new or returning, region, product), one lead with the stages it
- * reached, the time it spent in each stage it left, and how it ended. What a lead event changes is the difference between the lead's
+ * A lead's part in the funnel figures: for the day it was created in (a tenant-local cohort) × each slice it is in (all
+ * leads, its source, owner, team, new or returning, region, product), one lead with the stages it reached, the time it
+ * spent in each stage it left, and how it ended. Weeks and months are sums of their days, added up when asked: every
+ * figure adds up exactly (counts, and sketches by their bins), so keeping them too would only triple the writes. What a lead event changes is the difference between the lead's
  * part before and after it, slice by slice: a reassigned lead leaves the old owner's figures as it enters the new one's.
  */
 public final class FunnelShares {
+    /** The periods figures are asked for. */
     public static final List<String> PERIODS = List.of("day", "week", "month");
+    /** The period figures are kept for. */
+    public static final String COHORT = "day";
     public static final List<String> DIMENSIONS = List.of("all", "source", "owner", "team", "client", "region", "product");
     static final String NOBODY = "(none)";
 
@@ -58,11 +62,8 @@ public final class FunnelShares {
         });
         LocalDate day = LocalDate.ofInstant(lead.getCreatedAt(), zone);
         byFunnel.forEach((funnel, figures) -> {
-            for (String period : PERIODS) {
-                LocalDate start = start(period, day);
-                for (String dimension : DIMENSIONS) {
-                    parts.put(new FunnelKey(lead.getTenant(), funnel, period, start.toString(), dimension, value(lead, dimension)), figures);
-                }
+            for (String dimension : DIMENSIONS) {
+                parts.put(new FunnelKey(lead.getTenant(), funnel, COHORT, day.toString(), dimension, value(lead, dimension)), figures);
             }
         });
         return parts;
@@ -91,6 +92,16 @@ public final class FunnelShares {
             case "day" -> day;
             case "week" -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
             case "month" -> day.withDayOfMonth(1);
+            default -> throw new IllegalArgumentException("period must be day, week or month, not " + period);
+        };
+    }
+
+    /** The last day of the {@code period} that holds {@code day}. */
+    public static LocalDate end(String period, LocalDate day) {
+        return switch (period) {
+            case "day" -> day;
+            case "week" -> start(period, day).plusDays(6);
+            case "month" -> start(period, day).plusMonths(1).minusDays(1);
             default -> throw new IllegalArgumentException("period must be day, week or month, not " + period);
         };
     }
@@ -164,6 +175,11 @@ public final class FunnelShares {
         DurationSketch duration = DurationSketches.plus(a == null ? DurationSketches.empty() : a.getDealDuration(),
                 b == null ? DurationSketches.empty() : b.getDealDuration(), sign);
         return new FunnelFigures(eventId, leads, new ArrayList<>(stages.values()), won, lost, revenue, duration, at);
+    }
+
+    /** {@code a + b}: two sets of figures merged (days into weeks, instances, a task's deltas), as of the later one. */
+    static FunnelFigures sum(FunnelFigures a, FunnelFigures b) {
+        return plus(a, b, 1, b.getEventId(), a.getUpdatedAt().isAfter(b.getUpdatedAt()) ? a.getUpdatedAt() : b.getUpdatedAt());
     }
 
     static boolean isZero(FunnelFigures f) {

@@ -8,12 +8,14 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The funnel sub-topology: lead events → {@link FunnelProcessor} (each lead's way through its funnel) → what each event
- * changes per slice → leadflow.funnel-deltas (by slice) → {@link FunnelAggregator} → leadflow.funnel-performance.
+ * The funnel sub-topology: lead events → {@link FunnelProcessor} (each lead's way through its funnel) → what the events
+ * change per slice, summed per commit interval → leadflow.funnel-deltas (by slice) → {@link FunnelAggregator} →
+ * leadflow.funnel-performance.
  */
 public final class FunnelTopology {
     public static final String PROGRESS = "funnel-progress";
     public static final String LEADS_STORE = "funnel-leads-store";
+    public static final String PENDING_STORE = "funnel-pending-deltas-store";
     public static final String DELTAS_SINK = "funnel-deltas-sink";
     public static final String DELTAS_SOURCE = "funnel-deltas-source";
     public static final String AGGREGATE = "funnel-aggregate";
@@ -27,15 +29,19 @@ public final class FunnelTopology {
     public static void addTo(Topology topology, Topics topics, LeadflowConfig config, String leadEventsSource) {
         var deltas = topics.funnelDeltas();
         var performance = topics.funnelPerformance();
-        topology.addProcessor(PROGRESS, () -> new FunnelProcessor(config, LEADS_STORE), leadEventsSource);
+        topology.addProcessor(PROGRESS, () -> new FunnelProcessor(config, LEADS_STORE, PENDING_STORE), leadEventsSource);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEADS_STORE), Serdes.String(),
                 topics.storeValueSerde(FunnelLead.class)), PROGRESS);
+        // a few hundred sums at most, cleared every commit interval: in memory (restored from its changelog), and
+        // cached, so that the changelog gets each slice's sum once per commit rather than every change to it
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), deltas.keySerde(),
+                deltas.valueSerde()).withCachingEnabled(), PROGRESS);
         topology.addSink(DELTAS_SINK, deltas.name(), deltas.keySerde().serializer(), deltas.valueSerde().serializer(), PROGRESS);
 
         topology.addSource(DELTAS_SOURCE, deltas.keySerde().deserializer(), deltas.valueSerde().deserializer(), deltas.name());
         topology.addProcessor(AGGREGATE, () -> new FunnelAggregator(FIGURES_STORE), DELTAS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIGURES_STORE), deltas.keySerde(),
-                performance.valueSerde()), AGGREGATE);
+                performance.valueSerde()).withCachingEnabled(), AGGREGATE);
         topology.addSink(PERFORMANCE_SINK, performance.name(), performance.keySerde().serializer(), performance.valueSerde().serializer(),
                 AGGREGATE);
     }

@@ -1,6 +1,8 @@
 package io.leadflow.app;
 
 import io.leadflow.avro.ContactKey;
+import io.leadflow.avro.FunnelFigures;
+import io.leadflow.avro.FunnelKey;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.RawEnvelope;
 import io.leadflow.avro.RawKey;
@@ -29,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -40,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The engine as its own OS process, killed with SIGKILL while it works through a day of calls and started again:
  * its lead events, read as an independent read_committed consumer sees them, are the same as those of an
- * uninterrupted engine given the same input on another cluster — nothing lost, nothing doubled, same owners.
+ * uninterrupted engine given the same input on another cluster — nothing lost, nothing doubled, same owners — and so
+ * are its funnel figures, whose sums wait in a store for the end of each commit interval.
  * One partition per topic, so that both runs see the contacts in the same order and rotations agree.
  */
 class KillNineIT {
@@ -74,6 +78,7 @@ class KillNineIT {
 
         // Given the same day of calls, uninterrupted on a cluster of its own
         List<String> reference;
+        Map<FunnelKey, FunnelFigures> referenceFunnel;
         LocalKafkaBroker other = LocalKafkaBroker.start(dir.resolve("other-kafka"), "127.0.0.1", KafkaTestBroker.freePort(),
                 KafkaTestBroker.freePort());
         Map<String, String> mock = Map.of("schema.registry.url", "mock://kill-nine-reference");
@@ -86,6 +91,8 @@ class KillNineIT {
                     Duration.ofSeconds(180));
             reference = facts(allCommitted(other.bootstrapServers(), topics));
             assertThat(reference).hasSizeGreaterThan(150); // created, responded, assigned, touched...
+            referenceFunnel = funnel(other.bootstrapServers(), topics, "kill-nine-reference");
+            assertThat(referenceFunnel).isNotEmpty();
         } finally {
             SchemaRegistryClients.dropScope("kill-nine-reference");
         }
@@ -112,6 +119,8 @@ class KillNineIT {
                 // Then the same lead events: same leads, same owners, each fact once
                 assertThat(afterKill).hasSize(reference.size());
                 assertThat(afterKill).containsExactlyInAnyOrderElementsOf(reference);
+                // and the same funnel figures, slice by slice
+                assertThat(funnel(KAFKA.bootstrapServers(), topics, "kill-nine")).isEqualTo(referenceFunnel);
             } finally {
                 restarted.destroy();
                 restarted.waitFor();
@@ -172,6 +181,23 @@ class KillNineIT {
         Topic<ContactKey, LeadEvent> events = topics.leadEvents();
         return KafkaTestBroker.readAllCommitted(bootstrapServers, events.name(), events.keySerde().deserializer(),
                 events.valueSerde().deserializer(), Duration.ofSeconds(60)).stream().map(ConsumerRecord::value).toList();
+    }
+
+    /**
+     * Each funnel slice's latest figures, as a read_committed consumer sees them once the engine has consumed everything
+     * and sent the sums of its last events (they leave at the end of a commit interval, 100 ms: waiting several lets
+     * them go, and what they cause is then consumed too). Without the event ids and times of the latest change, which
+     * name arrival-dependent sequence numbers.
+     */
+    private static Map<FunnelKey, FunnelFigures> funnel(String bootstrapServers, Topics topics, String applicationId) throws Exception {
+        Thread.sleep(2_000);
+        KafkaTestBroker.awaitConsumed(bootstrapServers, applicationId, List.of(topics.raw(Vendor.MANGO).name()), Duration.ofSeconds(60));
+        Topic<FunnelKey, FunnelFigures> performance = topics.funnelPerformance();
+        Map<FunnelKey, FunnelFigures> latest = new HashMap<>();
+        KafkaTestBroker.readAllCommitted(bootstrapServers, performance.name(), performance.keySerde().deserializer(),
+                performance.valueSerde().deserializer(), Duration.ofSeconds(60)).forEach(r -> latest.put(r.key(),
+                FunnelFigures.newBuilder(r.value()).setEventId("").setUpdatedAt(Instant.EPOCH).build()));
+        return latest;
     }
 
     /** Each event as what it says: lead, cause, time and payload (event ids hold arrival-dependent sequence numbers). */

@@ -72,7 +72,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ./mvnw -B -DskipTests install && ./mvnw -B -pl engine test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java \
  *   -Dexec.classpathScope=test -Dexec.mainClass=io.leadflow.bench.EngineBenchmark -Dexec.args="100000 20 60"
  * </pre>
- * (args: backlog records — 0 for the latency phase alone —, latency phase requests per second, its seconds). Results in docs/BENCHMARKS.md.
+ * (args: backlog records — 0 for the latency phase alone —, latency phase requests per second, its seconds).
+ * <p>
+ * Alone, with {@code -Dexec.args="growth 1000000"}: <b>state growth</b>, N new callers' calls (each its own lead) over
+ * 30 days produced while one engine works through them; every 15 s its leads so far, RSS, state directory and the
+ * changelog topics on the broker. Results in docs/BENCHMARKS.md.
  */
 public final class EngineBenchmark {
     private static final String HOST = "127.0.0.1";
@@ -106,15 +110,19 @@ public final class EngineBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        double rate = args.length > 1 ? Double.parseDouble(args[1]) : 20;
-        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         EngineBenchmark bench = new EngineBenchmark(Files.createTempDirectory("leadflow-bench"));
         try {
             bench.start();
-            bench.latency(rate, seconds); // first, on an empty log: no backlog (or its overdue SLA timers) in the way
-            if (records > 0) {
-                bench.throughput(records);
+            if (args.length > 0 && args[0].equals("growth")) {
+                bench.growth(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
+            } else {
+                int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+                double rate = args.length > 1 ? Double.parseDouble(args[1]) : 20;
+                int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+                bench.latency(rate, seconds); // first, on an empty log: no backlog (or its overdue SLA timers) in the way
+                if (records > 0) {
+                    bench.throughput(records);
+                }
             }
         } finally {
             bench.stop();
@@ -232,6 +240,55 @@ public final class EngineBenchmark {
         return Duration.between(t0, Instant.now());
     }
 
+    // ---- growth -----------------------------------------------------------------------------------------------
+
+    /**
+     * State as leads accumulate: {@code leads} calls of as many new callers, each its own lead, spread over 30 days and
+     * produced as fast as the broker takes them while one engine works through them.
+     */
+    private void growth(int leads) throws Exception {
+        String raw = topics.raw(Vendor.MANGO).name();
+        createTopics(List.of(raw), PARTITIONS);
+        EngineProcess engine = engine("bench-growth", 0, 1);
+        engine.start();
+        engine.awaitReady(Duration.ofMinutes(3));
+        VendorRequests requests = new VendorRequests("bench", config.tenant("bench").orElseThrow());
+        Instant first = DAY.minus(Duration.ofDays(30));
+        long spacing = Duration.ofDays(30).toMillis() / leads;
+        Thread producer = new Thread(() -> produce(raw, java.util.stream.IntStream.range(0, leads)
+                .mapToObj(i -> call(requests, i, "7900" + String.format("%07d", i), first.plusMillis(i * spacing)))), "bench-producer");
+        producer.start();
+        System.out.printf("%ngrowth: %,d leads (one call each, new callers, over 30 days), one engine (1 thread, RocksDB budget 256 MiB, heap 1 GiB)%n", leads);
+        System.out.println("| elapsed | leads consumed | events/s since last | RSS | state dir | changelogs on the broker |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|");
+        long t0 = System.nanoTime();
+        long last = 0;
+        long lastAt = t0;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            while (last < leads) {
+                Thread.sleep(15_000);
+                long consumed = admin.listConsumerGroupOffsets("bench-growth").partitionsToOffsetAndMetadata().get().entrySet().stream()
+                        .filter(e -> e.getKey().topic().equals(raw)).mapToLong(e -> e.getValue().offset()).sum();
+                long now = System.nanoTime();
+                System.out.printf(Locale.ROOT, "| %.0f s | %,d | %,.0f | %s | %s | %s |%n", (now - t0) / 1e9, consumed,
+                        (consumed - last) / ((now - lastAt) / 1e9), mib(engine.rssBytes()), mib(engine.stateBytes()), mib(changelogBytes()));
+                last = consumed;
+                lastAt = now;
+            }
+        } finally {
+            producer.join();
+            engine.stop();
+        }
+    }
+
+    /** Bytes of the changelog topics' partitions in the broker's log directories. */
+    private long changelogBytes() throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve("kafka"))) {
+            return files.filter(f -> Files.isRegularFile(f) && f.getParent().getFileName().toString().contains("-changelog-"))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
     // ---- latency ----------------------------------------------------------------------------------------------
 
     private void latency(double rate, int seconds) throws Exception {
@@ -347,21 +404,24 @@ public final class EngineBenchmark {
     /** N call summaries of N/4 callers through the day, serialized as the gateway writes them. */
     private List<ProducerRecord<byte[], byte[]>> backlog(int n) {
         VendorRequests requests = new VendorRequests("bench", config.tenant("bench").orElseThrow());
-        Topic<RawKey, RawEnvelope> raw = topics.raw(Vendor.MANGO);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Instant at = DAY.plusMillis(i * 400L);
-            String caller = "7916" + String.format("%07d", i % Math.max(1, n / 4));
-            boolean answered = i % 4 != 0;
-            String json = VendorPayloads.mangoSummary("bench-" + i, true, caller, "10" + (1 + i % 3), "74951234567", at,
-                    answered ? at.plusSeconds(4) : null, at.plusSeconds(60));
-            RawEnvelope envelope = RawEnvelope.newBuilder(RawEnvelopes.of(Vendor.MANGO, "events/summary", "mango:summary:bench-" + i,
-                    requests.mango("summary", json))).setReceivedAt(at.plusSeconds(61)).build();
-            records.add(new ProducerRecord<>("", null, envelope.getReceivedAt().toEpochMilli(),
-                    raw.keySerde().serializer().serialize(raw.name(), new RawKey("bench", envelope.getDedupeKey())),
-                    raw.valueSerde().serializer().serialize(raw.name(), envelope)));
+            records.add(call(requests, i, "7916" + String.format("%07d", i % Math.max(1, n / 4)), DAY.plusMillis(i * 400L)));
         }
         return records;
+    }
+
+    /** Call {@code i} of {@code caller} at {@code at} (every fourth missed), as the gateway writes it to the raw topic. */
+    private ProducerRecord<byte[], byte[]> call(VendorRequests requests, int i, String caller, Instant at) {
+        Topic<RawKey, RawEnvelope> raw = topics.raw(Vendor.MANGO);
+        boolean answered = i % 4 != 0;
+        String json = VendorPayloads.mangoSummary("bench-" + i, true, caller, "10" + (1 + i % 3), "74951234567", at,
+                answered ? at.plusSeconds(4) : null, at.plusSeconds(60));
+        RawEnvelope envelope = RawEnvelope.newBuilder(RawEnvelopes.of(Vendor.MANGO, "events/summary", "mango:summary:bench-" + i,
+                requests.mango("summary", json))).setReceivedAt(at.plusSeconds(61)).build();
+        return new ProducerRecord<>(raw.name(), null, envelope.getReceivedAt().toEpochMilli(),
+                raw.keySerde().serializer().serialize(raw.name(), new RawKey("bench", envelope.getDedupeKey())),
+                raw.valueSerde().serializer().serialize(raw.name(), envelope));
     }
 
     private void createTopics(List<String> names, int partitions) throws Exception {
@@ -371,18 +431,20 @@ public final class EngineBenchmark {
     }
 
     /** Records/s, the way the gateway writes: idempotent, acks=all, lz4. */
-    private double produce(String topic, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    private double produce(String topic, List<ProducerRecord<byte[], byte[]>> records) {
+        long t0 = System.nanoTime();
+        produce(topic, records.stream());
+        return records.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private void produce(String topic, java.util.stream.Stream<ProducerRecord<byte[], byte[]>> records) {
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.LINGER_MS_CONFIG, 5);
-        long t0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (ProducerRecord<byte[], byte[]> r : records) {
-                producer.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value()));
-            }
+            records.forEach(r -> producer.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value())));
             producer.flush();
         }
-        return records.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
     private double consume(String topic, int n) {

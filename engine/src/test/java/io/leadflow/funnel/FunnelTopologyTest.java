@@ -20,6 +20,7 @@ import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.testing.EngineDriver;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -37,8 +39,8 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * Funnel figures from lead events through the engine topology, against hand-computed cases: entered per stage with
  * skipped stages, conversions, time in stage, won / lost / revenue, deal duration; a source correction and a
- * reassignment moving a lead between slices without counting it twice; the same events replayed giving the same
- * figures.
+ * reassignment moving a lead between slices without counting it twice; weeks and months as their days summed; the
+ * changes of a commit interval leaving as one sum per slice; the same events replayed giving the same figures.
  */
 class FunnelTopologyTest {
     private static final Instant T0 = Instant.parse("2026-11-16T07:00:00Z"); // Monday 10:00 in Moscow
@@ -109,9 +111,75 @@ class FunnelTopologyTest {
             assertThat(monday.getLost()).isEqualTo(1);
             assertThat(monday.getRevenue()).isEqualTo(100_000.0);
             assertThat(DurationSketches.quantile(monday.getDealDuration(), 0.5)).isCloseTo(3 * 86_400, within(3 * 864.0));
-            // and the same leads in the week's and the month's cohorts
-            assertThat(figures.get(key("week", "2026-11-16", "all", "all")).getLeads()).isEqualTo(4);
-            assertThat(figures.get(key("month", "2026-11-01", "all", "all")).getLeads()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void weeksAndMonthsAreTheirTenantLocalDaysSummed() throws IOException {
+        try (EngineDriver engine = engine("funnel-periods")) {
+            TestInputTopic<ContactKey, LeadEvent> log = engine.input(engine.topics().leadEvents());
+            // Given leads opened (Moscow time) on Monday 16th, Tuesday 17th, Sunday 22nd at 23:30 and Monday 23rd at
+            // 00:30 (both Sunday in UTC), and Monday 30th; the first two responded after an hour and a day
+            created(log, "L1", T0, null);
+            event(log, "L1", T0.plus(Duration.ofHours(1)), responded());
+            created(log, "L2", T0.plus(Duration.ofDays(1)), null);
+            event(log, "L2", T0.plus(Duration.ofDays(2)), responded());
+            created(log, "L3", Instant.parse("2026-11-22T20:30:00Z"), null);
+            created(log, "L4", Instant.parse("2026-11-22T21:30:00Z"), null);
+            created(log, "L5", Instant.parse("2026-11-30T07:00:00Z"), null);
+            flush(engine);
+
+            // Then the store keeps day cohorts only
+            try (var all = figuresStore(engine).all()) {
+                all.forEachRemaining(e -> assertThat(e.key.getPeriod()).isEqualTo("day"));
+            }
+            // and a week, a month or a range of them is the days in it summed, whatever day in them is asked from and to
+            assertThat(leads(engine, "day", "2026-11-17", "2026-11-17")).isEqualTo(1);
+            assertThat(leads(engine, "week", "2026-11-18", "2026-11-18")).isEqualTo(3);
+            assertThat(leads(engine, "week", "2026-11-23", "2026-11-29")).isEqualTo(1);
+            assertThat(leads(engine, "week", "2026-11-16", "2026-11-30")).isEqualTo(5);
+            assertThat(leads(engine, "month", "2026-11-30", "2026-11-30")).isEqualTo(5);
+            assertThat(leads(engine, "month", "2026-12-01", "2026-12-31")).isZero();
+            // with the time-in-stage samples of both days merged
+            FunnelFigures week;
+            try (var all = figuresStore(engine).all()) {
+                week = FunnelApi.cohorts(all, "acme", "sales", "week", LocalDate.parse("2026-11-16"), LocalDate.parse("2026-11-16"), "all").get("all");
+            }
+            assertThat(DurationSketches.count(week.getStages().get(0).getTimeInStage())).isEqualTo(2);
+            assertThat(DurationSketches.quantile(week.getStages().get(0).getTimeInStage(), 1.0)).isCloseTo(86_400, within(864.0));
+        }
+    }
+
+    @Test
+    void theChangesToASliceWithinACommitIntervalLeaveAsOneSum() throws IOException {
+        try (EngineDriver engine = engine("funnel-sums")) {
+            TestInputTopic<ContactKey, LeadEvent> log = engine.input(engine.topics().leadEvents());
+            var deltas = engine.output(engine.topics().funnelDeltas());
+            // Given three leads opened within one commit interval, one of them assigned to anna and at once to boris
+            created(log, "L1", T0, null);
+            created(log, "L2", T0.plusSeconds(1), null);
+            created(log, "L3", T0.plusSeconds(2), null);
+            event(log, "L3", T0.plusSeconds(3), LeadAssigned.newBuilder().setOwner("anna").setTeam("sales").setRule("r").setReason("r").build());
+            event(log, "L3", T0.plusSeconds(4), LeadAssigned.newBuilder().setOwner("boris").setTeam("sales").setRule("r").setReason("r").build());
+            assertThat(deltas.isEmpty()).as("nothing leaves before the interval ends").isTrue();
+
+            // When the interval ends
+            flush(engine);
+
+            // Then each slice they changed gets one delta, their sum; anna's, changed and changed back, gets none
+            Map<FunnelKey, FunnelFigures> sent = new HashMap<>();
+            deltas.readKeyValuesToList().forEach(kv -> assertThat(sent.put(kv.key, kv.value)).as("a second delta for %s", kv.key).isNull());
+            assertThat(sent.get(key("day", "2026-11-16", "all", "all")).getLeads()).isEqualTo(3);
+            assertThat(sent.get(key("day", "2026-11-16", "owner", "(none)")).getLeads()).isEqualTo(2);
+            assertThat(sent.get(key("day", "2026-11-16", "owner", "boris")).getLeads()).isEqualTo(1);
+            assertThat(sent).doesNotContainKey(key("day", "2026-11-16", "owner", "anna"));
+            // and the next interval starts empty: one more response is one more delta per slice of its lead
+            event(log, "L1", T0.plusSeconds(60), responded());
+            flush(engine);
+            var next = deltas.readKeyValuesToList();
+            assertThat(next).hasSize(FunnelShares.DIMENSIONS.size());
+            assertThat(next).allSatisfy(kv -> assertThat(kv.value.getLeads()).isZero());
+            assertThat(latest(engine).get(key("day", "2026-11-16", "all", "all")).getStages().get(1).getEntered()).isEqualTo(1);
         }
     }
 
@@ -122,6 +190,7 @@ class FunnelTopologyTest {
             // Given a lead the PBX reported (direct), assigned to anna
             created(log, "L1", T0, null);
             event(log, "L1", T0.plusSeconds(5), LeadAssigned.newBuilder().setOwner("anna").setTeam("sales").setRule("r").setReason("r").build());
+            flush(engine);
             // When the tracker names the opening call's source, and the lead is reassigned to boris
             event(log, "L1", T0.plusSeconds(40), LeadTouched.newBuilder().setTouchId("ct:1").setChannel(TouchChannel.CALL)
                     .setVendor(Vendor.CALLTOUCH).setMissed(false).setCorrection(true).setCorrects("cause-L1").setTalkSeconds(0)
@@ -143,6 +212,7 @@ class FunnelTopologyTest {
         try (EngineDriver engine = engine("funnel-pipelines")) {
             TestInputTopic<ContactKey, LeadEvent> log = engine.input(engine.topics().leadEvents());
             created(log, "L1", T0, null);
+            flush(engine);
             event(log, "L1", T0.plus(Duration.ofHours(2)), stage("C3:NEW", "3"));
 
             Map<FunnelKey, FunnelFigures> figures = latest(engine);
@@ -159,6 +229,7 @@ class FunnelTopologyTest {
             // Given a lead whose tracked call came from Kazan, and one the PBX alone reported (a Russian mobile number)
             created(log, "L1", T0, MarketingSource.newBuilder(marketing("yandex", "cpc")).setCity("Kazan").build());
             created(log, "L2", T0.plusSeconds(60), null);
+            flush(engine);
             // When L2's deal names its product, and the tracker's late report of its call says it came from Samara
             event(log, "L2", T0.plus(Duration.ofHours(1)), LeadStageChanged.newBuilder(stage("PREPARATION", null)).setProduct("Bathhouse").build());
             event(log, "L2", T0.plus(Duration.ofHours(2)), LeadTouched.newBuilder().setTouchId("ct:2").setChannel(TouchChannel.CALL)
@@ -247,8 +318,26 @@ class FunnelTopologyTest {
         return new EngineDriver(scope, LeadflowConfig.load(file), dir.resolve(scope), T0);
     }
 
-    /** The latest figures per slice (reading them consumes the output topic). */
+    /** The end of a commit interval: the changes summed since the last one go to the aggregate. */
+    private static void flush(EngineDriver engine) {
+        engine.driver().advanceWallClockTime(Duration.ofSeconds(1));
+    }
+
+    private static KeyValueStore<FunnelKey, FunnelFigures> figuresStore(EngineDriver engine) {
+        return engine.driver().getKeyValueStore(FunnelTopology.FIGURES_STORE);
+    }
+
+    /** Leads of the sales funnel's cohorts from {@code from} to {@code to}, as the funnel API adds them up. */
+    private static long leads(EngineDriver engine, String period, String from, String to) {
+        try (var all = figuresStore(engine).all()) {
+            FunnelFigures figures = FunnelApi.cohorts(all, "acme", "sales", period, LocalDate.parse(from), LocalDate.parse(to), "all").get("all");
+            return figures == null ? 0 : figures.getLeads();
+        }
+    }
+
+    /** The latest figures per slice, once the pending changes are flushed (reading them consumes the output topic). */
     private static Map<FunnelKey, FunnelFigures> latest(EngineDriver engine) {
+        flush(engine);
         Map<FunnelKey, FunnelFigures> latest = new HashMap<>();
         engine.output(engine.topics().funnelPerformance()).readKeyValuesToList().forEach(kv -> latest.put(kv.key, kv.value));
         return latest;

@@ -26,6 +26,7 @@ public final class EngineProcess {
     private Process process;
 
     /**
+     * @param config  the configuration file, or null for the bundled demo configuration
      * @param options the engine's own options besides cluster, registry, config, state dir and HTTP port
      *                (e.g. {@code --application-id=...}, {@code --stream-threads=2})
      */
@@ -34,10 +35,11 @@ public final class EngineProcess {
         this.stateDir = stateDir;
         this.log = log;
         this.httpPort = httpPort;
-        this.command = Stream.concat(Stream.of("java", "-Xmx" + maxHeap, "-jar", builtJar().toAbsolutePath().toString(), "engine",
-                        "--bootstrap-servers=" + bootstrapServers, "--schema-registry-url=" + registryUrl, "--config=" + config,
-                        "--state-dir=" + stateDir, "--replication-factor=1", "--http-port=" + httpPort), options.stream())
-                .toList();
+        this.command = Stream.of(Stream.of("java", "-Xmx" + maxHeap, "-jar", builtJar().toAbsolutePath().toString(), "engine",
+                                "--bootstrap-servers=" + bootstrapServers, "--schema-registry-url=" + registryUrl, "--state-dir=" + stateDir,
+                                "--replication-factor=1", "--http-port=" + httpPort),
+                        config == null ? Stream.<String>empty() : Stream.of("--config=" + config), options.stream())
+                .flatMap(s -> s).toList();
     }
 
     /** The jar {@code ./mvnw package} built, from the project root or from {@code engine/} (where the tests run). */
