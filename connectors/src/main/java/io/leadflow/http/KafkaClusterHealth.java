@@ -1,6 +1,7 @@
 package io.leadflow.http;
 
 import io.leadflow.http.HealthChecks.Health;
+import io.leadflow.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -15,9 +16,9 @@ public final class KafkaClusterHealth implements Supplier<Health>, AutoCloseable
     private final Admin admin;
 
     public KafkaClusterHealth(String bootstrapServers) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.admin = Admin.create(KafkaClientConfig.of(bootstrapServers, Map.of(
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS));
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS)));
     }
 
     @Override

@@ -18,9 +18,10 @@ final class EngineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LeadflowNode node = LeadflowNode.start(cluster.bootstrapServers, cluster.registryConfig(), cluster.loadConfig(),
+        String kafka = cluster.connect();
+        LeadflowNode node = LeadflowNode.start(kafka, cluster.registryConfig(), cluster.loadConfig(),
                 http, engine, LeadflowNode.Gateway.OFF, new HealthChecks());
-        System.out.printf("leadflow engine '%s' on %s, API on :%d%n", engine.applicationId, cluster.bootstrapServers, node.httpPort());
+        System.out.printf("leadflow engine '%s' on %s, API on :%d%n", engine.applicationId, kafka, node.httpPort());
         UntilStopped.await(node);
         return 0;
     }

@@ -22,9 +22,10 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LeadflowNode node = LeadflowNode.start(cluster.bootstrapServers, cluster.registryConfig(), cluster.loadConfig(),
+        String kafka = cluster.connect();
+        LeadflowNode node = LeadflowNode.start(kafka, cluster.registryConfig(), cluster.loadConfig(),
                 http, null, noPollers ? LeadflowNode.Gateway.WEBHOOKS : LeadflowNode.Gateway.WEBHOOKS_AND_POLLERS, new HealthChecks());
-        System.out.printf("leadflow gateway on :%d, writing to %s%n", node.httpPort(), cluster.bootstrapServers);
+        System.out.printf("leadflow gateway on :%d, writing to %s%n", node.httpPort(), kafka);
         UntilStopped.await(node);
         return 0;
     }

@@ -2,6 +2,7 @@ package io.leadflow.app;
 
 import io.leadflow.attribution.ChannelApi;
 import io.leadflow.funnel.FunnelApi;
+import io.leadflow.kafka.KafkaClientConfig;
 import io.leadflow.sla.SlaBoardApi;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.connectors.gateway.RawEventWriter;
@@ -33,7 +34,6 @@ import io.leadflow.http.KafkaClusterHealth;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -94,7 +94,7 @@ public final class LeadflowNode implements AutoCloseable {
             int port = httpOptions.port != 0 || engineOptions == null ? httpOptions.port : freePort();
             HostInfo advertised = null;
             if (engineOptions != null) {
-                try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                try (Admin admin = Admin.create(KafkaClientConfig.of(bootstrapServers, Map.of()))) {
                     TopicProvisioner.ensure(admin, topics.all(), engineOptions.partitions, engineOptions.replicationFactor);
                 }
                 rosterLog = new RosterLog(topics, bootstrapServers);
@@ -125,7 +125,7 @@ public final class LeadflowNode implements AutoCloseable {
                 new RosterApi(engine.streams(), config, rosterLog, Clock.systemUTC()).mount(http);
             }
             if (gatewayMode != Gateway.OFF) {
-                RawEventWriter writer = new RawEventWriter(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                RawEventWriter writer = new RawEventWriter(KafkaClientConfig.of(bootstrapServers, Map.of()),
                         topics.raw(Vendor.MANGO), ACK_TIMEOUT);
                 started.add(0, writer);
                 WebhookGateway gateway = new WebhookGateway(config, topics, writer, ACK_TIMEOUT, VendorWebhooks.all());

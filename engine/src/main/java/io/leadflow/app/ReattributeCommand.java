@@ -7,9 +7,9 @@ import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.engine.EngineSettings;
 import io.leadflow.engine.TopicProvisioner;
+import io.leadflow.kafka.KafkaClientConfig;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.topics.Topics;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -72,17 +72,18 @@ final class ReattributeCommand implements Callable<Integer> {
         if (!label.matches("[a-z0-9][a-z0-9-]*")) {
             throw new IllegalArgumentException("--label must be lower-case letters, digits and dashes, e.g. decay-3d");
         }
+        String kafka = cluster.connect();
         LeadflowConfig config = withParameters(cluster.loadConfig());
         Map<String, String> registry = cluster.registryConfig();
         Topics topics = new Topics(SchemaRegistryClients.fromConfig(registry), registry);
         Topics.AttributionOutputs outputs = topics.attributionOutputs(label);
         String applicationId = "leadflow-reattribute-" + label;
-        EngineSettings settings = new EngineSettings(applicationId, cluster.bootstrapServers, registry, stateDir.resolve(label), 1,
+        EngineSettings settings = new EngineSettings(applicationId, kafka, registry, stateDir.resolve(label), 1,
                 replicationFactor, 0, null, null);
         AttributionTopology.Replay replay = new AttributionTopology.Replay(models == null || models.isEmpty()
                 ? EnumSet.allOf(AttributionModel.class) : EnumSet.copyOf(models), from == null ? null : from.atStartOfDay(ZoneOffset.UTC).toInstant());
         PrintStream out = System.err;
-        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers))) {
+        try (Admin admin = Admin.create(KafkaClientConfig.of(kafka, Map.of()))) {
             TopicProvisioner.ensure(admin, outputs.all(), partitions, replicationFactor);
             Map<TopicPartition, Long> end = endOffsets(admin, topics.leadEvents().name());
             long total = end.values().stream().mapToLong(Long::longValue).sum();

@@ -1,5 +1,6 @@
 package io.leadflow.app;
 
+import io.leadflow.kafka.KafkaClientConfig;
 import io.leadflow.registry.client.SchemaRegistryClient;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import org.apache.avro.Schema;
@@ -18,7 +19,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,10 +46,9 @@ final class TailCommand implements Callable<Integer> {
     Duration idleExit;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(cluster.registryConfig());
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers);
+        Map<String, Object> config = KafkaClientConfig.of(cluster.connect(), Map.of());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         long printed = 0;

@@ -1,12 +1,12 @@
 package io.leadflow.engine;
 
 import io.leadflow.engine.state.BoundedRocksDbMemory;
+import io.leadflow.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -33,9 +33,9 @@ public record EngineSettings(String applicationId, String bootstrapServers, Map<
     }
 
     public Map<String, Object> streamsProperties() {
-        Map<String, Object> p = new HashMap<>(registryConfig);
+        // the cluster, how every Streams client reaches it (TLS, SASL), and the registry's settings for the serdes
+        Map<String, Object> p = KafkaClientConfig.of(bootstrapServers, registryConfig);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());

@@ -1,7 +1,7 @@
 package io.leadflow.engine;
 
 import io.leadflow.http.HealthChecks.Health;
-import org.apache.kafka.clients.CommonClientConfigs;
+import io.leadflow.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -36,8 +36,7 @@ public final class LeadflowEngine implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("Engine {} -> {}", before, now));
-        this.purger = new ConsumedRecordsPurger(Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
-                settings.bootstrapServers())), settings.applicationId(), purgedOnceConsumed);
+        this.purger = new ConsumedRecordsPurger(Admin.create(KafkaClientConfig.of(settings.bootstrapServers(), Map.of())), settings.applicationId(), purgedOnceConsumed);
     }
 
     public LeadflowEngine start() {

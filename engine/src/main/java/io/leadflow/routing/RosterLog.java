@@ -3,6 +3,7 @@ package io.leadflow.routing;
 import io.leadflow.avro.RosterEntry;
 import io.leadflow.avro.RosterKey;
 import io.leadflow.config.LeadflowConfig;
+import io.leadflow.kafka.KafkaClientConfig;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,10 +41,10 @@ public final class RosterLog implements AutoCloseable {
     public RosterLog(Topics topics, String bootstrapServers) {
         this.topic = topics.roster();
         this.bootstrapServers = bootstrapServers;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.producer = new KafkaProducer<>(KafkaClientConfig.of(bootstrapServers, Map.of(
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis(),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis() - 1000),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis() - 1000)),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
     }
 
@@ -93,10 +94,9 @@ public final class RosterLog implements AutoCloseable {
     /** The topic's current content: every key's latest entry. */
     Map<RosterKey, RosterEntry> readAll() {
         Map<RosterKey, RosterEntry> entries = new HashMap<>();
-        try (KafkaConsumer<RosterKey, RosterEntry> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<RosterKey, RosterEntry> consumer = new KafkaConsumer<>(KafkaClientConfig.of(bootstrapServers, Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

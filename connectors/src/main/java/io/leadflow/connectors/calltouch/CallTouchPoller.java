@@ -9,6 +9,7 @@ import io.leadflow.config.TenantConfig;
 import io.leadflow.config.TenantConfig.CallTouchApi;
 import io.leadflow.connectors.client.TransactionalProducers;
 import io.leadflow.connectors.client.VendorApi.VendorApiException;
+import io.leadflow.kafka.KafkaClientConfig;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -174,10 +175,9 @@ public final class CallTouchPoller implements AutoCloseable {
         Topic<RawKey, ConnectorCursor> cursors = topics.connectorCursors();
         RawKey wanted = new RawKey(tenantId, CONNECTOR);
         ConnectorCursor found = null;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClientConfig.of(bootstrapServers, Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(cursors.name(), Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);

@@ -2,6 +2,7 @@ package io.leadflow.connectors.client;
 
 import io.leadflow.connectors.client.VendorApi.VendorApiException;
 import io.leadflow.http.HealthChecks.Health;
+import io.leadflow.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,8 +59,7 @@ public final class RetryingConsumer implements AutoCloseable {
         this.handler = handler;
         this.afterKafkaError = afterKafkaError;
         this.onStop = onStop;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(KafkaClientConfig.of(bootstrapServers, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -68,7 +68,7 @@ public final class RetryingConsumer implements AutoCloseable {
                 // a process killed outright holds its partitions until its session times out: keep that short, so a
                 // restarted or another gateway goes on delivering within seconds, not Kafka's default 45
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000)), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, group);
         thread.setDaemon(true);
     }

@@ -4,6 +4,7 @@ import io.leadflow.avro.DeadLetter;
 import io.leadflow.avro.RawKey;
 import io.leadflow.connectors.client.VendorApi.VendorApiException;
 import io.leadflow.http.HealthChecks.Health;
+import io.leadflow.kafka.KafkaClientConfig;
 import io.leadflow.topics.DeadLetters;
 import io.leadflow.topics.Topic;
 import io.leadflow.topics.Topics;
@@ -54,8 +55,8 @@ public abstract class TopicSink<V> implements AutoCloseable {
         this.stage = stage;
         this.topic = topic;
         this.deadLetter = topics.deadLetter();
-        this.deadLetters = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+        this.deadLetters = new KafkaProducer<>(KafkaClientConfig.of(bootstrapServers, Map.of(
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.worker = new RetryingConsumer(group, bootstrapServers, topic.name(), 20, this::deliver, () -> { }, () -> { });
     }

@@ -1,5 +1,6 @@
 package io.leadflow.connectors.client;
 
+import io.leadflow.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
@@ -8,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -23,8 +23,7 @@ public final class TransactionalProducers {
 
     /** A producer with {@code initTransactions} done, which also fences an older producer of the same id. */
     public static KafkaProducer<byte[], byte[]> start(String bootstrapServers, String transactionalId, Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(extra);
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> config = KafkaClientConfig.of(bootstrapServers, extra);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -3,6 +3,7 @@ package io.leadflow.registry.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadflow.kafka.KafkaClientConfig;
 import io.leadflow.registry.client.CompatibilityLevel;
 import io.leadflow.registry.core.SchemaRegistryState;
 import io.leadflow.registry.core.SchemaRegistryState.SchemaRecord;
@@ -46,11 +47,10 @@ final class SchemaLog implements AutoCloseable {
     static SchemaLog open(String bootstrapServers, String topic, short replicationFactor, SchemaRegistryState state) {
         ensureTopic(bootstrapServers, topic, replicationFactor);
         replay(bootstrapServers, topic, state);
-        KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientConfig.of(bootstrapServers, Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "leadflow-schema-registry"), new StringSerializer(), new StringSerializer());
+                ProducerConfig.CLIENT_ID_CONFIG, "leadflow-schema-registry")), new StringSerializer(), new StringSerializer());
         return new SchemaLog(topic, producer);
     }
 
@@ -79,7 +79,7 @@ final class SchemaLog implements AutoCloseable {
     }
 
     private static void ensureTopic(String bootstrapServers, String topic, short replicationFactor) {
-        try (Admin admin = Admin.create(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(KafkaClientConfig.of(bootstrapServers, Map.of()))) {
             if (!admin.listTopics().names().get().contains(topic)) {
                 admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
@@ -96,9 +96,8 @@ final class SchemaLog implements AutoCloseable {
 
     private static void replay(String bootstrapServers, String topic, SchemaRegistryState state) {
         TopicPartition partition = new TopicPartition(topic, 0);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(KafkaClientConfig.of(bootstrapServers, Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")), new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             long end = consumer.endOffsets(List.of(partition)).get(partition);
