@@ -27,6 +27,7 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.Writer;
@@ -51,13 +52,18 @@ class KafkaSecurityIT {
     private static final Map<String, String> CREDENTIALS = Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
             "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"plain-admin\" password=\"plain-admin-secret\";");
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // the engine's log stays for a look when it fails
     Path dir;
 
     @Test
     void anEngineGivenTheClustersCredentialsInAPropertiesFileTurnsCallsIntoLeads() throws Exception {
         try (KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT).build()).build()) {
+                .setNumControllerNodes(1).setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0").build()) {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();

@@ -66,7 +66,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li><b>engine throughput</b>: the same N records as a backlog on {@code leadflow.raw.mango}; an engine process
  *   (the built jar, exactly-once v2) started on it; events/s from RUNNING until it has committed past them all; its
  *   RSS and state directory after; then its restart-to-ready time with that state, and with the state wiped
- *   (restored from the changelogs). Repeated with 2 stream threads and with 2 instances.</li>
+ *   (restored from the changelogs). Repeated with 2 stream threads, with 2 instances, and with a commit every second
+ *   instead of every 100 ms.</li>
  * </ol>
  * <pre>
  * ./mvnw -B -DskipTests install && ./mvnw -B -pl engine test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java \
@@ -76,7 +77,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * Alone, with {@code -Dexec.args="growth 1000000"}: <b>state growth</b>, N new callers' calls (each its own lead) over
  * 30 days produced while one engine works through them; every 15 s its leads so far, RSS, state directory and the
- * changelog topics on the broker. Results in docs/BENCHMARKS.md.
+ * changelog topics on the broker. With {@code -Dexec.args="failover 40000"}: <b>fail-over</b>, two instances with a
+ * standby replica each over that many calls' state; probe calls (new callers, 10 a second, on every partition) while
+ * one instance is stopped with SIGTERM, started again, then killed with SIGKILL: how long a probe waits for its lead.
+ * Results in docs/BENCHMARKS.md.
  */
 public final class EngineBenchmark {
     private static final String HOST = "127.0.0.1";
@@ -115,6 +119,8 @@ public final class EngineBenchmark {
             bench.start();
             if (args.length > 0 && args[0].equals("growth")) {
                 bench.growth(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
+            } else if (args.length > 0 && args[0].equals("failover")) {
+                bench.failover(args.length > 1 ? Integer.parseInt(args[1]) : 40_000);
             } else {
                 int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
                 double rate = args.length > 1 ? Double.parseDouble(args[1]) : 20;
@@ -169,6 +175,8 @@ public final class EngineBenchmark {
         rows.add(engineRun("1 instance, 1 thread", n, 1, 1, true));
         rows.add(engineRun("1 instance, 2 threads", n, 1, 2, false));
         rows.add(engineRun("2 instances, 1 thread each", n, 2, 1, false));
+        // exactly-once commits every 100 ms by default; fewer commits, fewer transactions: throughput for latency
+        rows.add(engineRun("1 instance, 1 thread, commit every 1 s", n, 1, 1, false, "--kafka-property=commit.interval.ms=1000"));
         System.out.printf("%n| engine (exactly-once v2) | events/s | vs raw produce + consume | RSS after | state dir | restart, state kept | restart, state wiped |%n");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (Row row : rows) {
@@ -183,11 +191,11 @@ public final class EngineBenchmark {
     }
 
     /** A fresh application id over the same backlog: from RUNNING to everything committed. */
-    private Row engineRun(String label, int n, int instances, int threads, boolean measureRestarts) throws Exception {
+    private Row engineRun(String label, int n, int instances, int threads, boolean measureRestarts, String... options) throws Exception {
         String applicationId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         List<EngineProcess> engines = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
-            engines.add(engine(applicationId, i, threads));
+            engines.add(engine(applicationId, i, threads, options));
         }
         Instant started = Instant.now();
         for (EngineProcess engine : engines) {
@@ -223,10 +231,12 @@ public final class EngineBenchmark {
     private long latencyRequests;
 
     /** An engine process of the built jar: instance {@code index} of {@code applicationId}. */
-    private EngineProcess engine(String applicationId, int index, int threads) {
+    private EngineProcess engine(String applicationId, int index, int threads, String... more) {
+        List<String> options = new ArrayList<>(List.of("--application-id=" + applicationId, "--instance-id=" + applicationId + "-" + index,
+                "--stream-threads=" + threads, "--partitions=" + PARTITIONS));
+        options.addAll(List.of(more));
         return new EngineProcess("1g", broker.bootstrapServers(), registry.url(), configFile, dir.resolve(applicationId + "-" + index),
-                port(), dir.resolve(applicationId + "-" + index + ".log"), List.of("--application-id=" + applicationId,
-                "--instance-id=" + applicationId + "-" + index, "--stream-threads=" + threads, "--partitions=" + PARTITIONS));
+                port(), dir.resolve(applicationId + "-" + index + ".log"), options);
     }
 
     /** From start to ready, with its state as it is or wiped. */
@@ -286,6 +296,130 @@ public final class EngineBenchmark {
         try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve("kafka"))) {
             return files.filter(f -> Files.isRegularFile(f) && f.getParent().getFileName().toString().contains("-changelog-"))
                     .mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    // ---- fail-over --------------------------------------------------------------------------------------------
+
+    /**
+     * Two instances with a standby replica each over the state of {@code calls} calls; a probe call of a new caller every
+     * 100 ms (the callers spread over all partitions) throughout; one instance stopped with SIGTERM, started again, then
+     * killed with SIGKILL. Per stretch: how long the probes sent in it waited for their LeadCreated.
+     */
+    private void failover(int calls) throws Exception {
+        String raw = topics.raw(Vendor.MANGO).name();
+        createTopics(List.of(raw), PARTITIONS);
+        produce(raw, backlog(calls));
+        String applicationId = "bench-failover";
+        List<EngineProcess> engines = List.of(engine(applicationId, 0, 1, "--standby-replicas=1"),
+                engine(applicationId, 1, 1, "--standby-replicas=1"));
+        for (EngineProcess engine : engines) {
+            engine.start();
+        }
+        for (EngineProcess engine : engines) {
+            engine.awaitReady(Duration.ofMinutes(3));
+        }
+        KafkaTestBroker.awaitConsumed(broker.bootstrapServers(), applicationId, List.of(raw), Duration.ofMinutes(30));
+        Thread.sleep(10_000); // the standbys catch up
+
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> answeredAt = new ConcurrentHashMap<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        java.util.concurrent.CountDownLatch positioned = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> readCreated(answeredAt, running, positioned), "bench-reader");
+        reader.start();
+        positioned.await();
+        List<String> stretches = new ArrayList<>();
+        List<long[]> bounds = new ArrayList<>();
+        VendorRequests requests = new VendorRequests("bench", config.tenant("bench").orElseThrow());
+        Thread prober = new Thread(() -> {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers(), ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (int i = 10_000_000; running.get(); i++) {
+                    ProducerRecord<byte[], byte[]> probe = call(requests, i, "7933" + String.format("%07d", i % 10_000_000), Instant.now());
+                    sentAt.put("bench-" + i, System.currentTimeMillis());
+                    producer.send(probe);
+                    producer.flush();
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-prober");
+        prober.start();
+        try {
+            stretch("both instances up", 15, stretches, bounds);
+            engines.get(1).stop();
+            stretch("instance 2 stopped with SIGTERM (it leaves the group)", 30, stretches, bounds);
+            engines.get(1).start();
+            engines.get(1).awaitReady(Duration.ofMinutes(3));
+            stretch("instance 2 back", 30, stretches, bounds);
+            engines.get(1).kill9();
+            stretch("instance 2 killed with SIGKILL (the group waits for its session to time out)", 90, stretches, bounds);
+        } finally {
+            running.set(false);
+            prober.join();
+            Thread.sleep(5_000);
+            reader.join();
+            for (EngineProcess engine : engines) {
+                engine.stop();
+            }
+        }
+        System.out.printf("%nfail-over: 2 instances, 1 standby replica each, state of %,d calls; a probe call every 100 ms%n", calls);
+        System.out.println("| stretch | probes | p50 wait | p99 wait | longest wait | never answered |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
+        for (int i = 0; i < stretches.size(); i++) {
+            long from = bounds.get(i)[0];
+            long to = bounds.get(i)[1];
+            DDSketch waits = DDSketches.unboundedDense(0.01);
+            int lost = 0;
+            for (Map.Entry<String, Long> probe : sentAt.entrySet()) {
+                if (probe.getValue() >= from && probe.getValue() < to) {
+                    Long answered = answeredAt.get(probe.getKey());
+                    if (answered == null) {
+                        lost++;
+                    } else {
+                        waits.accept(Math.max(0, answered - probe.getValue()));
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "| %s | %,d | %.0f ms | %.0f ms | %.0f ms | %d |%n", stretches.get(i), (long) waits.getCount() + lost,
+                    waits.isEmpty() ? 0 : waits.getValueAtQuantile(0.5), waits.isEmpty() ? 0 : waits.getValueAtQuantile(0.99),
+                    waits.isEmpty() ? 0 : waits.getMaxValue(), lost);
+        }
+    }
+
+    private static void stretch(String label, int seconds, List<String> stretches, List<long[]> bounds) throws InterruptedException {
+        long from = System.currentTimeMillis();
+        Thread.sleep(seconds * 1000L);
+        stretches.add(label);
+        bounds.add(new long[]{from, System.currentTimeMillis()});
+        System.out.printf("%s: %d s%n", label, seconds);
+    }
+
+    /** Notes when each LeadCreated of a call becomes readable (read_committed), from the log's end on. */
+    private void readCreated(Map<String, Long> answeredAt, AtomicBoolean running, java.util.concurrent.CountDownLatch positioned) {
+        Topic<ContactKey, LeadEvent> events = topics.leadEvents();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(events.name()).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(events.name(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            positioned.countDown();
+            long quietSince = Long.MAX_VALUE;
+            while (running.get() || System.currentTimeMillis() - quietSince < 60_000) {
+                if (!running.get() && quietSince == Long.MAX_VALUE) {
+                    quietSince = System.currentTimeMillis(); // probes stopped: a minute more for the last ones
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                    LeadEvent event = events.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                    if (event.getPayload() instanceof LeadCreated created && created.getCallId() != null) {
+                        answeredAt.putIfAbsent(created.getCallId(), System.currentTimeMillis());
+                    }
+                }
+            }
         }
     }
 
@@ -424,9 +558,12 @@ public final class EngineBenchmark {
                 raw.valueSerde().serializer().serialize(raw.name(), envelope));
     }
 
+    /** Creates those of {@code names} that do not exist yet (an engine creates its topics, with as many partitions). */
     private void createTopics(List<String> names, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.createTopics(names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList()).all().get();
+            var existing = admin.listTopics().names().get();
+            admin.createTopics(names.stream().filter(n -> !existing.contains(n)).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
+                    .all().get();
         }
     }
 
