@@ -1,41 +1,31 @@
 package io.leadflow.sla;
 
 import io.leadflow.engine.state.TimeIndexKeys;
+import io.leadflow.engine.state.TimeOrderedScan;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import static io.leadflow.engine.state.TimeIndexKeys.idEntry;
-import static io.leadflow.engine.state.TimeIndexKeys.idOf;
-import static io.leadflow.engine.state.TimeIndexKeys.isTimeEntry;
 import static io.leadflow.engine.state.TimeIndexKeys.time;
 import static io.leadflow.engine.state.TimeIndexKeys.timeEntry;
-import static io.leadflow.engine.state.TimeIndexKeys.timeOf;
-import static io.leadflow.engine.state.TimeIndexKeys.timePrefix;
 
 /**
  * One timer per id (a lead's next SLA step), in one RocksDB store holding two kinds of entries
  * ({@link TimeIndexKeys}): {@code 't' ++ 8-byte big-endian due time ++ id} in time order, and
- * {@code 'k' ++ id → due time} as the reverse index that finds a timer to cancel or move. Finding what is due is a range scan from the last scan point to now:
- * its cost grows with the timers due, not with the timers held. The scan point only moves forward (scheduling a
- * timer below it moves it back), so the deletions a scan passes over — timers that fired, moved or were cancelled —
- * are passed over once, not at every scan, until RocksDB compacts them away. It lives in memory and starts at zero
- * after a restart or a restore.
+ * {@code 'k' ++ id → due time} as the reverse index that finds a timer to cancel or move. Finding what is due is a
+ * {@link TimeOrderedScan} from the last scan point to now: its cost grows with the timers due, not with the timers
+ * held or the timers that fired before.
  */
 public final class TimerIndex {
     private final KeyValueStore<Bytes, byte[]> store;
-    /** Every timer due before this has fired: scans start here, and nothing before it can be due. */
-    private long scanFrom;
+    private final TimeOrderedScan scan = new TimeOrderedScan();
 
     public TimerIndex(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
-        this.scanFrom = 0;
     }
 
     public static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String name) {
@@ -62,12 +52,12 @@ public final class TimerIndex {
         long due = at.get();
         store.put(timeEntry(due, id), new byte[0]);
         store.put(index, time(due));
-        scanFrom = Math.min(scanFrom, due);
+        scan.written(due);
     }
 
     /** Whether a scan up to {@code upTo} could find anything (false: it was scanned already, and nothing came since). */
     public boolean mayHaveDue(long upTo) {
-        return upTo >= scanFrom;
+        return scan.mayFind(upTo);
     }
 
     /**
@@ -75,20 +65,6 @@ public final class TimerIndex {
      * {@link #schedule} moves or cancels them: the caller fires each and schedules its next step.
      */
     public List<String> due(long upTo, int limit) {
-        List<String> due = new ArrayList<>();
-        long lastSeen = scanFrom;
-        // 't' ++ (upTo + 1) sorts after every entry due at upTo and before those due later
-        try (KeyValueIterator<Bytes, byte[]> entries = store.range(timePrefix(scanFrom), timePrefix(upTo + 1))) {
-            while (entries.hasNext() && due.size() < limit) {
-                KeyValue<Bytes, byte[]> entry = entries.next();
-                if (isTimeEntry(entry.key)) {
-                    lastSeen = timeOf(entry.key);
-                    due.add(idOf(entry.key));
-                }
-            }
-        }
-        // all due by upTo were read (or as many as the limit let through, up to lastSeen): the next scan starts there
-        scanFrom = due.size() < limit ? upTo + 1 : lastSeen;
-        return due;
+        return scan.upTo(store, upTo, limit).stream().map(TimeIndexKeys::idOf).toList();
     }
 }

@@ -85,7 +85,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class EngineBenchmark {
     private static final String HOST = "127.0.0.1";
     private static final int PARTITIONS = 4;
-    private static final Instant DAY = Instant.parse("2026-11-16T06:00:00Z");
+    /** Yesterday, 09:00 in Moscow: the backlog's calls are recent, well within any topic's retention. */
+    private static final Instant DAY = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS).minus(Duration.ofDays(1)).plus(Duration.ofHours(6));
     private static final String CONFIG = """
             tenants:
               bench:
@@ -258,9 +259,8 @@ public final class EngineBenchmark {
      */
     private void growth(int leads) throws Exception {
         String raw = topics.raw(Vendor.MANGO).name();
-        createTopics(List.of(raw), PARTITIONS);
         EngineProcess engine = engine("bench-growth", 0, 1);
-        engine.start();
+        engine.start(); // first: it creates the raw topics as leadflow keeps them (90 days), and the calls are a month old
         engine.awaitReady(Duration.ofMinutes(3));
         VendorRequests requests = new VendorRequests("bench", config.tenant("bench").orElseThrow());
         Instant first = DAY.minus(Duration.ofDays(30));
@@ -291,10 +291,10 @@ public final class EngineBenchmark {
         }
     }
 
-    /** Bytes of the changelog topics' partitions in the broker's log directories. */
+    /** Bytes of the changelog topics' log segments on the broker (not their indexes, which are preallocated). */
     private long changelogBytes() throws IOException {
         try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve("kafka"))) {
-            return files.filter(f -> Files.isRegularFile(f) && f.getParent().getFileName().toString().contains("-changelog-"))
+            return files.filter(f -> f.getFileName().toString().endsWith(".log") && f.getParent().getFileName().toString().contains("-changelog-"))
                     .mapToLong(f -> f.toFile().length()).sum();
         }
     }
@@ -308,17 +308,16 @@ public final class EngineBenchmark {
      */
     private void failover(int calls) throws Exception {
         String raw = topics.raw(Vendor.MANGO).name();
-        createTopics(List.of(raw), PARTITIONS);
-        produce(raw, backlog(calls));
         String applicationId = "bench-failover";
         List<EngineProcess> engines = List.of(engine(applicationId, 0, 1, "--standby-replicas=1"),
                 engine(applicationId, 1, 1, "--standby-replicas=1"));
         for (EngineProcess engine : engines) {
-            engine.start();
+            engine.start(); // first: they create the raw topics as leadflow keeps them (the backlog's calls are days old)
         }
         for (EngineProcess engine : engines) {
             engine.awaitReady(Duration.ofMinutes(3));
         }
+        produce(raw, backlog(calls));
         KafkaTestBroker.awaitConsumed(broker.bootstrapServers(), applicationId, List.of(raw), Duration.ofMinutes(30));
         Thread.sleep(10_000); // the standbys catch up
 

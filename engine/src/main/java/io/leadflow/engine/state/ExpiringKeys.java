@@ -2,25 +2,21 @@ package io.leadflow.engine.state;
 
 import static io.leadflow.engine.state.TimeIndexKeys.idEntry;
 import static io.leadflow.engine.state.TimeIndexKeys.idOf;
-import static io.leadflow.engine.state.TimeIndexKeys.isTimeEntry;
 import static io.leadflow.engine.state.TimeIndexKeys.time;
 import static io.leadflow.engine.state.TimeIndexKeys.timeEntry;
-import static io.leadflow.engine.state.TimeIndexKeys.timePrefix;
 
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A set of keys remembered for a retention period, in one key-value store holding two kinds of entries
  * ({@link TimeIndexKeys}): {@code 'k' ++ key → timestamp} to answer "seen?", and {@code 't' ++ 8-byte big-endian
- * timestamp ++ key} as a time index, so expiry scans only the entries that expire, not every key held.
+ * timestamp ++ key} as a time index, so expiry scans only the entries that expire, not every key held — nor, with a
+ * {@link TimeOrderedScan}, the ones it expired before.
  * (A key-value store rather than a window store: under Kafka 4.3 a key-value store keeps its changelog
  * offsets in RocksDB and survives a clean restart without being rebuilt.)
  */
@@ -29,6 +25,7 @@ public final class ExpiringKeys {
 
     private final KeyValueStore<Bytes, byte[]> store;
     private final Duration retention;
+    private final TimeOrderedScan scan = new TimeOrderedScan();
 
     public ExpiringKeys(KeyValueStore<Bytes, byte[]> store, Duration retention) {
         this.store = store;
@@ -49,6 +46,7 @@ public final class ExpiringKeys {
         if (store.get(entry) == null) {
             store.put(entry, time(timestamp));
             store.put(timeEntry(timestamp, key), PRESENT);
+            scan.written(timestamp);
         }
     }
 
@@ -60,19 +58,10 @@ public final class ExpiringKeys {
      */
     public int expire(long now, int limit) {
         long cutoff = now - retention.toMillis();
-        if (cutoff <= 0) {
+        if (cutoff <= 0 || !scan.mayFind(cutoff - 1)) {
             return 0;
         }
-        List<Bytes> expired = new ArrayList<>();
-        // 't' ++ cutoff sorts after every entry with an older timestamp and before those at the cutoff
-        try (KeyValueIterator<Bytes, byte[]> due = store.range(timePrefix(0), timePrefix(cutoff))) {
-            while (due.hasNext() && expired.size() < limit) {
-                KeyValue<Bytes, byte[]> entry = due.next();
-                if (isTimeEntry(entry.key)) {
-                    expired.add(entry.key);
-                }
-            }
-        }
+        List<Bytes> expired = scan.upTo(store, cutoff - 1, limit);
         for (Bytes timeEntry : expired) {
             store.delete(timeEntry);
             store.delete(idEntry(idOf(timeEntry)));
