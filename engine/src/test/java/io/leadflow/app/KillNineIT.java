@@ -13,6 +13,7 @@ import io.leadflow.local.LocalKafkaBroker;
 import io.leadflow.registry.client.SchemaRegistryClients;
 import io.leadflow.registry.server.EmbeddedSchemaRegistry;
 import io.leadflow.simulate.VendorPayloads;
+import io.leadflow.testing.EngineProcess;
 import io.leadflow.testing.KafkaTestBroker;
 import io.leadflow.testing.PastWeek;
 import io.leadflow.testing.RawEnvelopes;
@@ -104,13 +105,16 @@ class KillNineIT {
             Topics topics = new Topics(SchemaRegistryClients.fromConfig(real), real);
             KAFKA.createTopics(List.of(topics.raw(Vendor.MANGO).name()), 1);
             write(KAFKA.bootstrapServers(), topics, day.subList(0, half));
-            Process engine = engine(config, registry.url(), "first");
-            awaitSome(topics, dir.resolve("engine-first.log"));
-            engine.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no commit, no flush
+            EngineProcess engine = new EngineProcess("512m", KAFKA.bootstrapServers(), registry.url(), config, dir.resolve("killed-state"),
+                    KafkaTestBroker.freePort(), dir.resolve("engine.log"), List.of("--application-id=kill-nine", "--instance-id=kill-nine-1",
+                    "--partitions=1"));
+            engine.start();
+            awaitSome(topics, dir.resolve("engine.log"));
+            engine.kill9();
             int committedAtKill = allCommitted(KAFKA.bootstrapServers(), topics).size();
             System.out.printf("KillNineIT: killed with %d of %d lead events committed%n", committedAtKill, reference.size());
             write(KAFKA.bootstrapServers(), topics, day.subList(half, day.size()));
-            Process restarted = engine(config, registry.url(), "second");
+            engine.start();
             try {
                 KafkaTestBroker.awaitConsumed(KAFKA.bootstrapServers(), "kill-nine", List.of(topics.raw(Vendor.MANGO).name()),
                         Duration.ofSeconds(180));
@@ -122,8 +126,7 @@ class KillNineIT {
                 // and the same funnel figures, slice by slice
                 assertThat(funnel(KAFKA.bootstrapServers(), topics, "kill-nine")).isEqualTo(referenceFunnel);
             } finally {
-                restarted.destroy();
-                restarted.waitFor();
+                engine.stop();
             }
         }
     }
@@ -158,14 +161,6 @@ class KillNineIT {
                         new RawKey("acme", envelope.getDedupeKey()), envelope)).get();
             }
         }
-    }
-
-    private Process engine(Path config, String registryUrl, String run) throws Exception {
-        return new ProcessBuilder("java", "-jar", Path.of("target", "leadflow.jar").toAbsolutePath().toString(), "engine",
-                "--bootstrap-servers=" + KAFKA.bootstrapServers(), "--schema-registry-url=" + registryUrl, "--config=" + config,
-                "--application-id=kill-nine", "--instance-id=kill-nine-1", "--state-dir=" + dir.resolve("killed-state"),
-                "--partitions=1", "--replication-factor=1", "--http-port=" + KafkaTestBroker.freePort())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("engine-" + run + ".log").toFile()).start();
     }
 
     private static void awaitSome(Topics topics, Path engineLog) throws java.io.IOException {

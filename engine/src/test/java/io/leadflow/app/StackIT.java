@@ -1,16 +1,13 @@
 package io.leadflow.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.http.HealthChecks;
 import io.leadflow.testing.EngineProcess;
 import io.leadflow.testing.KafkaTestBroker;
 import io.leadflow.testing.MangoRequests;
+import io.leadflow.testing.ThirdPartyAvro;
 import io.leadflow.topics.Topics;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +24,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +41,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Testcontainers(disabledWithoutDocker = true)
 class StackIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Network NETWORK = Network.newNetwork();
     private static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.0")
@@ -128,20 +123,12 @@ class StackIT {
         List<String> calls = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : KafkaTestBroker.readAllCommitted(KAFKA.getBootstrapServers(), Topics.LEAD_EVENTS,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer(), Duration.ofSeconds(30))) {
-            GenericRecord payload = (GenericRecord) decodeLikeAThirdParty(record.value()).get("payload");
+            GenericRecord payload = (GenericRecord) ThirdPartyAvro.decode(registryUrl, record.value()).get("payload");
             if (payload.getSchema().getName().equals("LeadCreated")) {
                 calls.add(payload.get("callId").toString());
             }
         }
         return calls;
-    }
-
-    /** Wire format 0x00 + int32 schema id + Avro binary; the writer schema from the registry's GET /schemas/ids/{id}. */
-    private static GenericRecord decodeLikeAThirdParty(byte[] bytes) throws Exception {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        assertThat(buffer.get()).isZero();
-        Schema writer = new Schema.Parser().parse(JSON.readTree(get(registryUrl + "/schemas/ids/" + buffer.getInt())).get("schema").asText());
-        return new GenericDatumReader<GenericRecord>(writer).read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
     }
 
     private static int postMango(String json) throws Exception {

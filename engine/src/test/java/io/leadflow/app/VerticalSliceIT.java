@@ -9,11 +9,9 @@ import io.leadflow.registry.serde.SpecificAvroDeserializer;
 import io.leadflow.registry.server.EmbeddedSchemaRegistry;
 import io.leadflow.testing.KafkaTestBroker;
 import io.leadflow.testing.MangoRequests;
+import io.leadflow.testing.ThirdPartyAvro;
 import io.leadflow.topics.Topics;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,7 +28,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,8 +88,8 @@ class VerticalSliceIT {
         List<ConsumerRecord<byte[], byte[]>> events = KAFKA.readCommitted(Topics.LEAD_EVENTS,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer(), 1, Duration.ofSeconds(60));
         assertThat(events).hasSize(1);
-        GenericRecord key = decodeLikeAThirdParty(events.get(0).key());
-        GenericRecord event = decodeLikeAThirdParty(events.get(0).value());
+        GenericRecord key = ThirdPartyAvro.decode(registry.url(), events.get(0).key());
+        GenericRecord event = ThirdPartyAvro.decode(registry.url(), events.get(0).value());
         assertThat(key.get("tenant")).hasToString("demo");
         assertThat(key.get("contact")).hasToString("+79161234567");
         assertThat(event.getSchema().getFullName()).isEqualTo("io.leadflow.avro.LeadEvent");
@@ -131,18 +128,6 @@ class VerticalSliceIT {
 
         // And the engine is still healthy
         assertThat(get("http://127.0.0.1:" + node.httpPort() + "/health").statusCode()).isEqualTo(200);
-    }
-
-    /** Wire format 0x00 + int32 schema id + Avro binary; the writer schema from GET /schemas/ids/{id}. */
-    private static GenericRecord decodeLikeAThirdParty(byte[] bytes) throws Exception {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        assertThat(buffer.get()).isZero();
-        int id = buffer.getInt();
-        HttpResponse<String> answer = get(registry.url() + "/schemas/ids/" + id);
-        assertThat(answer.statusCode()).isEqualTo(200);
-        Schema writer = new Schema.Parser().parse(JSON.readTree(answer.body()).get("schema").asText());
-        return new GenericDatumReader<GenericRecord>(writer).read(null,
-                DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
     }
 
     private static HttpResponse<String> postMango(String form) throws Exception {
