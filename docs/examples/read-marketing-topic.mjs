@@ -1,5 +1,6 @@
 // Reads leadflow's marketing topics with Confluent-compatible tooling that is not leadflow's own:
-// kafkajs + @kafkajs/confluent-schema-registry (wire format 0x00 + schema id + Avro, schemas from the registry).
+// kafkajs + @kafkajs/confluent-schema-registry (values: wire format 0x00 + schema id + Avro, schemas from the registry;
+// keys: plain UTF-8 text, the key's fields joined by '|', e.g. 'demo|2026-12-01|linear/1|yandex|cpc|spring').
 //   npm install kafkajs@2.2.4 @kafkajs/confluent-schema-registry@3.9.0 kafkajs-lz4@1.2.1
 //   node read-marketing-topic.mjs [brokers] [registry url] [topic] [how many]
 //   node read-marketing-topic.mjs 127.0.0.1:9092 http://127.0.0.1:8081 leadflow.channel-performance 10
@@ -19,7 +20,7 @@ let seen = 0;
 await new Promise((resolve) => {
   consumer.run({
     eachMessage: async ({ message }) => {
-      const key = await registry.decode(message.key);
+      const key = message.key.toString('utf8');
       const value = await registry.decode(message.value);
       console.log(JSON.stringify({ key, value }, (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
       if (++seen >= Number(max)) resolve();

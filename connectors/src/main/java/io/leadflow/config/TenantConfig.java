@@ -25,6 +25,9 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
     public TenantConfig {
         funnels = FunnelConfig.orDefault(funnels);
         leads = leads == null ? LeadsConfig.defaults() : leads;
+        if (leads.idSecret() == null && attribution != null) {
+            leads = leads.withIdSecret(attribution.hashSecret());
+        }
         sla = sla == null ? SlaConfig.defaults() : sla;
         roster = roster == null ? new RosterConfig(null, null, null) : roster;
         timeZone = timeZone == null ? "Europe/Moscow" : timeZone;
@@ -65,16 +68,28 @@ public record TenantConfig(String timeZone, String region, MangoConfig mango, Za
      *                             new one (default 30 days)
      * @param minCallbackTalk      a manager's call to the contact counts as a response when they talked at least
      *                             this long (default 10 seconds); shorter or unanswered ones are failed callbacks
+     * @param idSecret             the key lead ids are derived with (HMAC), so that no one can compute a lead id from a
+     *                             phone number; default: {@code attribution.hashSecret}. The engine refuses to start
+     *                             for a tenant with neither. Changing it gives new leads other ids from then on.
      */
-    public record LeadsConfig(Duration correlationTolerance, Duration quietPeriod, Duration minCallbackTalk) {
+    public record LeadsConfig(Duration correlationTolerance, Duration quietPeriod, Duration minCallbackTalk, String idSecret) {
         public LeadsConfig {
             correlationTolerance = correlationTolerance == null ? Duration.ofMinutes(2) : correlationTolerance;
             quietPeriod = quietPeriod == null ? Duration.ofDays(30) : quietPeriod;
             minCallbackTalk = minCallbackTalk == null ? Duration.ofSeconds(10) : minCallbackTalk;
+            idSecret = idSecret == null || idSecret.isBlank() ? null : idSecret;
+        }
+
+        public LeadsConfig(Duration correlationTolerance, Duration quietPeriod, Duration minCallbackTalk) {
+            this(correlationTolerance, quietPeriod, minCallbackTalk, null);
         }
 
         public static LeadsConfig defaults() {
-            return new LeadsConfig(null, null, null);
+            return new LeadsConfig(null, null, null, null);
+        }
+
+        LeadsConfig withIdSecret(String secret) {
+            return new LeadsConfig(correlationTolerance, quietPeriod, minCallbackTalk, secret);
         }
     }
 

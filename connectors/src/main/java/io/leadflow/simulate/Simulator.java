@@ -205,9 +205,9 @@ public final class Simulator implements AutoCloseable {
      *
      * @param accepted             2xx answers per vendor, duplicates included
      * @param duplicatesSent       redeliveries among them: stored by the gateway, dropped by the engine
-     * @param expectedCalls        distinct call outcomes the engine should emit on {@code leadflow.calls}
-     * @param expectedTouches      distinct touches on {@code leadflow.touches}
-     * @param expectedStageChanges distinct CRM stage changes on {@code leadflow.crm-stage-changes}
+     * @param expectedCalls        distinct call outcomes the engine's intake should hand on to the leads
+     * @param expectedTouches      distinct touches it should hand on
+     * @param expectedStageChanges distinct CRM stage changes it should parse
      */
     public record Report(Map<String, Long> accepted, Map<String, Long> refused, long retries, long failed,
                          long duplicatesSent, long expectedCalls, long expectedTouches, long expectedStageChanges,

@@ -23,6 +23,8 @@ import io.leadflow.avro.Vendor;
 import io.leadflow.engine.EngineSettings;
 import io.leadflow.engine.EngineTopology;
 import io.leadflow.engine.LeadflowEngine;
+import io.leadflow.intake.ContactKeys;
+import io.leadflow.intake.IntakeTopology;
 import io.leadflow.engine.TopicProvisioner;
 import io.leadflow.http.HealthChecks;
 import io.leadflow.lead.LeadApi;
@@ -125,8 +127,9 @@ public final class LeadflowNode implements AutoCloseable {
                 new RosterApi(engine.streams(), config, rosterLog, Clock.systemUTC()).mount(http);
             }
             if (gatewayMode != Gateway.OFF) {
+                // keyed by contact wherever the vendor names the caller: the engine handles the event in its lead's task
                 RawEventWriter writer = new RawEventWriter(KafkaClientConfig.of(bootstrapServers, Map.of()),
-                        topics.raw(Vendor.MANGO), ACK_TIMEOUT);
+                        topics.raw(Vendor.MANGO), ACK_TIMEOUT, new ContactKeys(config, IntakeTopology.parsers()));
                 started.add(0, writer);
                 WebhookGateway gateway = new WebhookGateway(config, topics, writer, ACK_TIMEOUT, VendorWebhooks.all());
                 gateway.mount(http);

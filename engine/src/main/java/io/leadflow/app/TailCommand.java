@@ -1,5 +1,7 @@
 package io.leadflow.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadflow.kafka.KafkaClientConfig;
 import io.leadflow.registry.client.SchemaRegistryClient;
 import io.leadflow.registry.client.SchemaRegistryClients;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +28,13 @@ import java.util.concurrent.Callable;
 
 /**
  * Prints a topic's records as JSON, decoding the Confluent wire format with the writer schema from the
- * registry — what ops reach for when they want to see what leadflow wrote, without other Kafka tools.
+ * registry (values) and plain-text keys as strings — what ops reach for when they want to see what leadflow wrote, without other Kafka tools.
  */
 @Command(name = "tail", mixinStandardHelpOptions = true,
         description = "Print records of a leadflow topic as JSON (read_committed), e.g. leadflow tail leadflow.lead-events --from-beginning")
 final class TailCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Mixin
     ClusterOptions cluster;
 
@@ -86,14 +91,23 @@ final class TailCommand implements Callable<Integer> {
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         if (bytes.length < 5 || buffer.get() != 0) {
-            return "\"(not in the Confluent wire format: " + bytes.length + " bytes)\"";
+            // leadflow's keys are plain text (tenant|contact, ...); anything else is shown as text too
+            return jsonString(new String(bytes, StandardCharsets.UTF_8));
         }
         Schema schema = registry.getSchemaById(buffer.getInt());
         try {
             Object datum = new GenericDatumReader<>(schema).read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
             return datum.toString(); // Avro's GenericRecord.toString() is JSON
         } catch (IOException e) {
-            return "\"(undecodable: " + e.getMessage().replace("\"", "'") + ")\"";
+            return jsonString("(undecodable: " + e.getMessage() + ")");
+        }
+    }
+
+    private static String jsonString(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // a String always writes
         }
     }
 }

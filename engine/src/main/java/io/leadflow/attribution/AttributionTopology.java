@@ -8,7 +8,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The attribution sub-topology: lead events → {@link AttributionProcessor} (touch history per contact) →
+ * Attribution: lead events → {@link AttributionProcessor} (touch history per contact) →
  * leadflow.attribution, and each revision's changes per channel slice → leadflow.channel-deltas (by slice) →
  * {@link ChannelAggregator} → leadflow.channel-performance.
  */
@@ -27,9 +27,12 @@ public final class AttributionTopology {
     private AttributionTopology() {
     }
 
-    /** Live attribution, beside the rest of the engine. */
-    public static void addTo(Topology topology, Topics topics, LeadflowConfig config) {
-        addTo(topology, topics, topics.attributionOutputs(null), config, Replay.LIVE);
+    /**
+     * Live attribution, in the lead task: fed the lead events by their processor {@code leadEvents} as they happen (not
+     * read back from the lead event log: one exactly-once hop fewer, and no second copy of every event deserialized).
+     */
+    public static void addTo(Topology topology, Topics topics, LeadflowConfig config, String leadEvents) {
+        addTo(topology, topics, topics.attributionOutputs(null), config, Replay.LIVE, leadEvents);
     }
 
     /**
@@ -44,15 +47,17 @@ public final class AttributionTopology {
     public static Topology replay(Topics topics, Topics.AttributionOutputs outputs, LeadflowConfig config, Replay replay,
                                   java.util.Map<String, Object> streamsProperties) {
         Topology topology = new Topology(new org.apache.kafka.streams.TopologyConfig(new org.apache.kafka.streams.StreamsConfig(streamsProperties)));
-        addTo(topology, topics, outputs, config, replay);
+        var events = topics.leadEvents();
+        topology.addSource(SOURCE, events.keySerde().deserializer(), events.valueSerde().deserializer(), events.name());
+        addTo(topology, topics, outputs, config, replay, SOURCE);
         return topology;
     }
 
-    private static void addTo(Topology topology, Topics topics, Topics.AttributionOutputs outputs, LeadflowConfig config, Replay replay) {
+    private static void addTo(Topology topology, Topics topics, Topics.AttributionOutputs outputs, LeadflowConfig config, Replay replay,
+                              String leadEvents) {
         var events = topics.leadEvents();
         var attribution = outputs.attribution();
-        topology.addSource(SOURCE, events.keySerde().deserializer(), events.valueSerde().deserializer(), events.name());
-        topology.addProcessor(ATTRIBUTE, () -> new AttributionProcessor(config, replay, HISTORY_STORE, SINK, DELTAS_SINK), SOURCE);
+        topology.addProcessor(ATTRIBUTE, () -> new AttributionProcessor(config, replay, HISTORY_STORE, SINK, DELTAS_SINK), leadEvents);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE), events.keySerde(),
                 topics.storeValueSerde(TouchHistory.class)), ATTRIBUTE);
         topology.addSink(SINK, attribution.name(), attribution.keySerde().serializer(), attribution.valueSerde().serializer(), ATTRIBUTE);

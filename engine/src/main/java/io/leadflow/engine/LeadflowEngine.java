@@ -22,6 +22,8 @@ public final class LeadflowEngine implements AutoCloseable {
     /** Often enough that the re-keyed topics stay small, rarely enough to cost nothing. */
     static final Duration PURGE_INTERVAL = Duration.ofSeconds(30);
 
+    private final Topology topology;
+    private final String bootstrapServers;
     private final KafkaStreams streams;
     private final ConsumedRecordsPurger purger;
 
@@ -29,6 +31,8 @@ public final class LeadflowEngine implements AutoCloseable {
     public LeadflowEngine(Topology topology, EngineSettings settings, Collection<String> purgedOnceConsumed) {
         Properties props = new Properties();
         props.putAll(settings.streamsProperties());
+        this.topology = topology;
+        this.bootstrapServers = settings.bootstrapServers();
         this.streams = new KafkaStreams(topology, props);
         // Bad records are dead-lettered by the handlers; what still escapes is a broken thread: replace it.
         streams.setUncaughtExceptionHandler(e -> {
@@ -39,7 +43,11 @@ public final class LeadflowEngine implements AutoCloseable {
         this.purger = new ConsumedRecordsPurger(Admin.create(KafkaClientConfig.of(settings.bootstrapServers(), Map.of())), settings.applicationId(), purgedOnceConsumed);
     }
 
+    /** @throws IllegalArgumentException when topics read together have different partition counts ({@link CoPartitioning}) */
     public LeadflowEngine start() {
+        try (Admin admin = Admin.create(KafkaClientConfig.of(bootstrapServers, Map.of()))) {
+            CoPartitioning.check(admin, topology);
+        }
         streams.start();
         purger.start(PURGE_INTERVAL);
         return this;

@@ -8,7 +8,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The funnel sub-topology: lead events → {@link FunnelProcessor} (each lead's way through its funnel) → what the events
+ * The funnel: lead events → {@link FunnelProcessor} (each lead's way through its funnel) → what the events
  * change per slice, summed per commit interval → leadflow.funnel-deltas (by slice) → {@link FunnelAggregator} →
  * leadflow.funnel-performance.
  */
@@ -25,11 +25,11 @@ public final class FunnelTopology {
     private FunnelTopology() {
     }
 
-    /** @param leadEventsSource the topology's source node of leadflow.lead-events (a topic has one source per topology) */
-    public static void addTo(Topology topology, Topics topics, LeadflowConfig config, String leadEventsSource) {
+    /** @param leadEvents the node that hands the lead events on as they happen (the lead task's lifecycle processor) */
+    public static void addTo(Topology topology, Topics topics, LeadflowConfig config, String leadEvents) {
         var deltas = topics.funnelDeltas();
         var performance = topics.funnelPerformance();
-        topology.addProcessor(PROGRESS, () -> new FunnelProcessor(config, LEADS_STORE, PENDING_STORE), leadEventsSource);
+        topology.addProcessor(PROGRESS, () -> new FunnelProcessor(config, LEADS_STORE, PENDING_STORE), leadEvents);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEADS_STORE), Serdes.String(),
                 topics.storeValueSerde(FunnelLead.class)), PROGRESS);
         // a few hundred sums at most, cleared every commit interval: in memory (restored from its changelog), and

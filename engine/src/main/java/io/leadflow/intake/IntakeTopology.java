@@ -15,13 +15,17 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The intake sub-topology: raw vendor topics → {@link Normalizer} → canonical calls, touches and CRM stage changes, or the dead-letter topic. */
+/**
+ * Intake, the first step of the lead task: raw vendor topics → {@link Normalizer} → canonical calls, touches and CRM stage
+ * changes to the contact's lead ({@code lead}, the lifecycle processor) in the same task, or re-keyed by contact through
+ * {@code leadflow.contact-events} → {@link ReKeyedEvents} → the lead; what cannot be parsed → the dead-letter topic.
+ */
 public final class IntakeTopology {
     public static final String DEDUPE_STORE = "intake-dedupe-store";
     public static final String NORMALIZE = "intake-normalize";
-    public static final String CALLS_SINK = "intake-calls-sink";
-    public static final String TOUCHES_SINK = "intake-touches-sink";
-    public static final String STAGE_CHANGES_SINK = "intake-crm-stage-changes-sink";
+    public static final String CONTACT_EVENTS_SINK = "intake-contact-events-sink";
+    public static final String CONTACT_EVENTS_SOURCE = "intake-contact-events-source";
+    public static final String RE_KEYED = "intake-re-keyed-events";
     public static final String DEAD_LETTER_SINK = "intake-dead-letter-sink";
 
     private IntakeTopology() {
@@ -41,8 +45,9 @@ public final class IntakeTopology {
     /**
      * @param dedupeWindow how long a vendor event id is remembered; redeliveries later than that are
      *                     treated as new events (vendors that retry do so within minutes or hours)
+     * @param lead         the processor the canonical events go to: the lead lifecycle, added after this
      */
-    public static void addTo(Topology topology, Topics topics, LeadflowConfig config, Duration dedupeWindow) {
+    public static void addTo(Topology topology, Topics topics, LeadflowConfig config, Duration dedupeWindow, String lead) {
         Map<Vendor, RawEventParser> parsers = parsers();
         String[] sources = parsers.keySet().stream().map(vendor -> {
             var raw = topics.raw(vendor);
@@ -53,16 +58,16 @@ public final class IntakeTopology {
 
         topology.addProcessor(NORMALIZE,
                 () -> new Normalizer(config, parsers, DEDUPE_STORE, dedupeWindow,
-                        new Normalizer.Children(CALLS_SINK, TOUCHES_SINK, STAGE_CHANGES_SINK, DEAD_LETTER_SINK)),
+                        new Normalizer.Children(lead, CONTACT_EVENTS_SINK, DEAD_LETTER_SINK)),
                 sources);
-        topology.addStateStore(ExpiringKeys.storeBuilder(DEDUPE_STORE), NORMALIZE);
-        topology.addSink(CALLS_SINK, topics.calls().name(),
-                topics.calls().keySerde().serializer(), topics.calls().valueSerde().serializer(), NORMALIZE);
-        topology.addSink(TOUCHES_SINK, topics.touches().name(),
-                topics.touches().keySerde().serializer(), topics.touches().valueSerde().serializer(), NORMALIZE);
-        topology.addSink(STAGE_CHANGES_SINK, topics.crmStageChanges().name(),
-                topics.crmStageChanges().keySerde().serializer(), topics.crmStageChanges().valueSerde().serializer(), NORMALIZE);
+        var contactEvents = topics.contactEvents();
+        topology.addSink(CONTACT_EVENTS_SINK, contactEvents.name(),
+                contactEvents.keySerde().serializer(), contactEvents.valueSerde().serializer(), NORMALIZE);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetter().name(),
                 topics.deadLetter().keySerde().serializer(), topics.deadLetter().valueSerde().serializer(), NORMALIZE);
+        topology.addSource(CONTACT_EVENTS_SOURCE, contactEvents.keySerde().deserializer(), contactEvents.valueSerde().deserializer(),
+                contactEvents.name());
+        topology.addProcessor(RE_KEYED, () -> new ReKeyedEvents(DEDUPE_STORE, dedupeWindow, lead), CONTACT_EVENTS_SOURCE);
+        topology.addStateStore(ExpiringKeys.storeBuilder(DEDUPE_STORE), NORMALIZE, RE_KEYED);
     }
 }

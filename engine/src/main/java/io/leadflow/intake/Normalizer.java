@@ -2,7 +2,7 @@ package io.leadflow.intake;
 
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.ContactKey;
-import io.leadflow.avro.CrmKey;
+import io.leadflow.avro.ContactEvent;
 import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.DeadLetter;
 import io.leadflow.avro.RawEnvelope;
@@ -12,6 +12,7 @@ import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.topics.DeadLetters;
 import io.leadflow.engine.state.ExpiringKeys;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -25,11 +26,14 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Raw vendor envelopes → canonical calls and touches keyed by tenant + contact, and CRM stage changes keyed
- * by CRM entity. Redelivered vendor events (a dedupe key seen within the dedupe window, in stream time) are
- * dropped, and so are canonical events whose id was already emitted: the start and end notification of one
- * tracked call give one touch, an unchanged CRM stage gives no second change. Envelopes that cannot be
- * parsed go to the dead-letter topic with the reason and the vendor's body, and processing goes on.
+ * Raw vendor envelopes → canonical calls, touches and CRM stage changes, in the lead task. Redelivered vendor events (a
+ * dedupe key seen within the dedupe window, in stream time) are dropped, and so are canonical events whose id was
+ * already handled: the start and end notification of one tracked call give one touch, an unchanged CRM stage gives no
+ * second change. An event whose contact is the raw record's key (the gateway keys by contact wherever the vendor names
+ * the caller) goes straight on to the contact's lead, in this task and transaction; any other (a CRM change names a
+ * deal, not a phone) is re-keyed once, by its contact, to {@code leadflow.contact-events}, and {@link ReKeyedEvents}
+ * takes it from there in the contact's task. Envelopes that cannot be parsed go to the dead-letter topic with the
+ * reason and the vendor's body, and processing goes on.
  */
 public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, Object> {
     /** How far a vendor's clock may run ahead of ours; beyond it the event's time cannot be trusted. */
@@ -46,7 +50,6 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
     private final Duration dedupeWindow;
     private final Children children;
 
-
     private ProcessorContext<Object, Object> context;
     private ExpiringKeys seen;
 
@@ -59,8 +62,14 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
         this.children = children;
     }
 
-    /** The names of the sink nodes each kind of output goes to. */
-    public record Children(String calls, String touches, String stageChanges, String deadLetter) {
+    /**
+     * Where each kind of output goes.
+     *
+     * @param lead       the contact's lead, in this task (its events keyed by contact)
+     * @param reKeyed    the sink of {@code leadflow.contact-events}, for events of another contact than the record's key
+     * @param deadLetter the sink of the dead-letter topic
+     */
+    public record Children(String lead, String reKeyed, String deadLetter) {
     }
 
     @Override
@@ -78,10 +87,10 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
             return; // a tombstone on a raw topic carries no event
         }
         // Vendor ids are unique within one vendor account only: two tenants may well both have call 123.
-        String dedupeKey = envelope.getTenant() + "|" + envelope.getDedupeKey();
         long time = record.timestamp();
+        String dedupeKey = envelope.getTenant() + "|" + envelope.getDedupeKey();
         if (seen.contains(dedupeKey)) {
-            log.debug("Dropped redelivered event {}", dedupeKey);
+            log.debug("Dropped redelivered event {}", envelope.getDedupeKey());
             return;
         }
         Parsed parsed;
@@ -91,39 +100,69 @@ public final class Normalizer implements Processor<RawKey, RawEnvelope, Object, 
             deadLetter(record, envelope, e);
             return;
         }
+        Arrival arrival = new Arrival(record.key(), envelope.getDedupeKey(), time);
         for (CallEvent call : parsed.calls()) {
-            if (firstTime(call.getTenant(), call.getEventId(), time)) {
-                context.forward(new Record<>(new ContactKey(call.getTenant(), call.getContact()), call,
-                        call.getStartedAt().toEpochMilli()), children.calls());
-            }
+            handOn(arrival, new ContactKey(call.getTenant(), call.getContact()), call.getEventId(), call, call.getStartedAt().toEpochMilli());
         }
         for (Touch touch : parsed.touches()) {
-            if (firstTime(touch.getTenant(), touch.getTouchId(), time)) {
-                context.forward(new Record<>(new ContactKey(touch.getTenant(), touch.getContact()), touch,
-                        touch.getOccurredAt().toEpochMilli()), children.touches());
-            }
+            handOn(arrival, new ContactKey(touch.getTenant(), touch.getContact()), touch.getTouchId(), touch, touch.getOccurredAt().toEpochMilli());
         }
         for (CrmStageChange change : parsed.stageChanges()) {
-            if (firstTime(change.getTenant(), change.getEventId(), time)) {
-                CrmKey key = new CrmKey(change.getTenant(), change.getVendor().name().toLowerCase(java.util.Locale.ROOT) + ":"
-                        + change.getEntityType().name().toLowerCase(java.util.Locale.ROOT) + ":" + change.getEntityId());
-                context.forward(new Record<>(key, change, change.getOccurredAt().toEpochMilli()), children.stageChanges());
+            if (change.getContact() == null) {
+                // amoCRM webhooks name only the deal: the CRM enricher fetches it with its contact and stores that again
+                log.debug("Stage change {} names no contact", change.getEventId());
+                continue;
             }
+            handOn(arrival, new ContactKey(change.getTenant(), change.getContact()), change.getEventId(), change,
+                    change.getOccurredAt().toEpochMilli());
         }
         for (String stale : parsed.superseded()) {
             seen.add(envelope.getTenant() + "|" + stale, time);
         }
-        seen.add(dedupeKey, time);
+        // after parsing: an envelope that failed is parsed again if the vendor sends it again. Not when an event named like
+        // the envelope went to another task: that task remembers the name (it may be this one, which would then drop it)
+        if (!arrival.reKeyedUnderItsName) {
+            seen.addNew(dedupeKey, time);
+        }
     }
 
-    /** Remembers a canonical event's id; false when it was emitted before (and is dropped now). */
-    private boolean firstTime(String tenant, String eventId, long time) {
-        String key = tenant + "|" + eventId;
-        if (seen.contains(key)) {
-            return false;
+    /**
+     * The raw record an envelope came in: its key, its dedupe key (already checked), its time, and whether an event named
+     * like the envelope was re-keyed.
+     */
+    private static final class Arrival {
+        final RawKey key;
+        final String dedupeKey;
+        final long time;
+        boolean reKeyedUnderItsName;
+
+        Arrival(RawKey key, String dedupeKey, long time) {
+            this.key = key;
+            this.dedupeKey = dedupeKey;
+            this.time = time;
         }
-        seen.add(key, time);
-        return true;
+    }
+
+    /**
+     * To the lead here when the record is keyed by the event's contact (once per canonical id), else re-keyed to its
+     * contact's task, which checks the id there: only the contact's task knows whether it handled the event before.
+     */
+    private void handOn(Arrival arrival, ContactKey contact, String eventId, SpecificRecord event, long eventTime) {
+        RawKey key = arrival.key;
+        if (key != null && contact.getTenant().equals(key.getTenant()) && contact.getContact().equals(key.getStream())) {
+            // an event named like its envelope was checked with it (the common case: one read of the store per call)
+            if (eventId.equals(arrival.dedupeKey) || firstTime(contact.getTenant(), eventId, arrival.time)) {
+                context.forward(new Record<>(contact, event, eventTime), children.lead());
+            }
+        } else {
+            arrival.reKeyedUnderItsName |= eventId.equals(arrival.dedupeKey);
+            context.forward(new Record<>(contact, new ContactEvent(event), eventTime), children.reKeyed());
+        }
+    }
+
+    /** Remembers a canonical event's id; false when it was handled before (and is dropped now). */
+    private boolean firstTime(String tenant, String eventId, long time) {
+        return seen.add(tenant + "|" + eventId, time);
     }
 
     private Parsed parse(RawEnvelope envelope) {

@@ -96,16 +96,27 @@ public final class VendorValues {
         }
     }
 
-    /** Money as a decimal with two places; {@code 1 500,50} and {@code 1500.5} both read as 1500.50. */
+    /** The most a deal amount may hold: the canonical events' decimal(18, 2). */
+    private static final int AMOUNT_PRECISION = 18;
+
+    /**
+     * Money as a decimal with two places; {@code 1 500,50} and {@code 1500.5} both read as 1500.50. More than 16 digits
+     * before the point is no amount a deal has (and no canonical event could carry it).
+     */
     public static BigDecimal amount(String text, String field) {
         if (text == null || text.isBlank()) {
             return null;
         }
+        BigDecimal amount;
         try {
-            return new BigDecimal(text.replaceAll("[\\s\u00a0]", "").replace(',', '.')).setScale(2, RoundingMode.HALF_UP);
-        } catch (NumberFormatException e) {
+            amount = new BigDecimal(text.replaceAll("[\\s\u00a0]", "").replace(',', '.')).setScale(2, RoundingMode.HALF_UP);
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new UnparseableEvent("'" + field + "' is not an amount: " + text);
         }
+        if (amount.precision() > AMOUNT_PRECISION) {
+            throw new UnparseableEvent("'" + field + "' is too large for an amount: " + text);
+        }
+        return amount;
     }
 
     /**

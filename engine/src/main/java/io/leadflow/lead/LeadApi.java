@@ -47,7 +47,7 @@ public final class LeadApi {
     public LeadApi(KafkaStreams streams, LeadflowConfig config, Topics topics, HostInfo self) {
         this.streams = streams;
         this.config = config;
-        this.keySerializer = topics.leadState().keySerde().serializer();
+        this.keySerializer = topics.leadEvents().keySerde().serializer();
         this.self = self;
     }
 

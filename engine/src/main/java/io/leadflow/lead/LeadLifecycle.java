@@ -67,7 +67,7 @@ public final class LeadLifecycle {
         if (sameCall.isPresent()) {
             state = correct(state, input, sameCall.get(), events);
         } else if (!isOpen(state)) {
-            state = open(state, input, events);
+            state = open(state, input, rules, events);
         } else {
             state = touch(state, input, events);
         }
@@ -235,13 +235,13 @@ public final class LeadLifecycle {
                 .min(Comparator.comparing(c -> Duration.between(c.getAt(), input.at()).abs()));
     }
 
-    private static LeadState open(LeadState previous, LeadInput input, List<LeadEvent> events) {
+    private static LeadState open(LeadState previous, LeadInput input, LeadsConfig rules, List<LeadEvent> events) {
         boolean returning = previous != null && previous.getWonLeads() > 0;
         LeadClass leadClass = returning ? LeadClass.RETURNING
                 : input.channel() == TouchChannel.FORM ? LeadClass.FORM
                 : input.missed() == null ? LeadClass.UNKNOWN
                 : input.missed() ? LeadClass.MISSED_CALL : LeadClass.ANSWERED_CALL;
-        String leadId = LeadIds.of(input.tenant(), input.contact(), input.id());
+        String leadId = LeadIds.of(rules.idSecret(), input.tenant(), input.contact(), input.id());
         events.add(envelope(leadId, input, 1, LeadCreated.newBuilder()
                 .setLeadClass(leadClass)
                 .setChannel(input.channel())

@@ -15,6 +15,8 @@ import io.leadflow.avro.ResponseEvidence;
 import io.leadflow.avro.RosterEntry;
 import io.leadflow.avro.RoutingCommand;
 import io.leadflow.avro.TeamKey;
+import io.leadflow.avro.TeamLoad;
+import io.leadflow.avro.TeamShareKey;
 import io.leadflow.avro.Touch;
 import io.leadflow.config.FunnelConfig;
 import io.leadflow.config.LeadflowConfig;
@@ -23,12 +25,15 @@ import io.leadflow.config.TenantConfig;
 import io.leadflow.routing.Roster;
 import io.leadflow.routing.RosterStore;
 import io.leadflow.routing.RoutingPlan;
+import io.leadflow.routing.TeamRouter;
+import io.leadflow.routing.TeamShares;
 import io.leadflow.sla.DueTimersPunctuator;
 import io.leadflow.sla.SlaClocks;
 import io.leadflow.sla.SlaMetrics;
 import io.leadflow.sla.SlaPolicies;
 import io.leadflow.sla.SlaTiming;
 import io.leadflow.sla.TimerIndex;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,17 +42,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 
 /**
  * Applies {@link LeadLifecycle} per contact: reads the contact's lead from the state store, emits the lead
- * events and the new state. Its inputs — canonical calls, touches, CRM stage changes re-keyed by contact and
- * the team routers' assignments — are all keyed by contact and partitioned alike, so all of one contact's inputs
- * are handled in order by one task. It asks the team routers ({@link RoutingPlan}) to place each new lead,
- * to hand it to the manager who answered it, and to free an owner's slot when the lead closes or moves.
+ * events and the new state. Its inputs — canonical calls, touches, CRM stage changes re-keyed by contact — are all
+ * keyed by contact and partitioned alike, so all of one contact's inputs are handled in order by one task. It routes
+ * each new lead where it lives ({@link RoutingPlan}, then {@link TeamRouter} over the team as {@link TeamShares} sees
+ * it), hands a lead to the manager who answered it, and frees an owner's slot when the lead closes or moves: the
+ * lead's owner is decided in the same transaction as the lead.
  * <p>
  * It also keeps each lead's SLA clocks ({@link SlaClocks}): every state it writes has its clocks started or stopped
  * by the lead's events, and the lead's next SLA step is a timer in a time-ordered store ({@link TimerIndex}). Due
@@ -61,8 +69,10 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
     private final String storeName;
     private final String indexStoreName;
     private final String eventsChild;
-    private final String stateChild;
-    private final String routingChild;
+    private final java.util.List<String> eventFollowers;
+    private final String ledgerChild;
+    private final String teamSharesStoreName;
+    private final RosterStore.Changes rosterChanges;
     private final String alertsChild;
     private final String timerStoreName;
     private final SlaTiming timing;
@@ -76,18 +86,22 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<ContactKey, LeadState> leads;
     private KeyValueStore<String, ContactKey> leadIds;
-    private KeyValueStore<String, RosterEntry> roster;
+    private RosterStore.Decoded rosters;
+    private TeamShares teams;
     private TimerIndex timers;
     private DueTimersPunctuator punctuator;
 
-    public LeadLifecycleProcessor(LeadflowConfig config, LeadTopology.Names names, SlaTiming timing, SlaMetrics metrics) {
+    public LeadLifecycleProcessor(LeadflowConfig config, LeadTopology.Names names, SlaTiming timing, SlaMetrics metrics,
+                                  RosterStore.Changes rosterChanges) {
         this.config = config;
         this.storeName = names.stateStore();
         this.indexStoreName = names.leadIdStore();
         this.timerStoreName = names.timerStore();
         this.eventsChild = names.events();
-        this.stateChild = names.state();
-        this.routingChild = names.routing();
+        this.eventFollowers = names.eventFollowers();
+        this.ledgerChild = names.ledger();
+        this.teamSharesStoreName = names.teamSharesStore();
+        this.rosterChanges = rosterChanges;
         this.alertsChild = names.alerts();
         this.timing = timing;
         this.metrics = metrics;
@@ -99,7 +113,10 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         this.context = context;
         this.leads = context.getStateStore(storeName);
         this.leadIds = context.getStateStore(indexStoreName);
-        this.roster = context.getStateStore(RosterStore.NAME);
+        KeyValueStore<String, RosterEntry> roster = context.getStateStore(RosterStore.NAME);
+        this.rosters = new RosterStore.Decoded(roster, rosterChanges);
+        this.teams = new TeamShares(context.getStateStore(teamSharesStoreName), context.getStateStore(TeamShares.LEDGER_STORE),
+                Integer.toString(context.taskId().partition()));
         this.timers = new TimerIndex(context.getStateStore(timerStoreName));
         this.punctuator = new DueTimersPunctuator(timing.catchUpLag(), timing.idleAfter(), context.currentSystemTimeMs(), this::fireDue);
         context.schedule(timing.tick(), PunctuationType.WALL_CLOCK_TIME, punctuator);
@@ -141,8 +158,6 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
                     .flatMap(t -> FunnelConfig.childFunnelOf(t.funnels(), change.getPipelineId()));
             apply(record.key(), before, child.isPresent() ? LeadLifecycle.decideChild(before, change, child.get())
                     : LeadLifecycle.decide(before, change));
-        } else if (record.value() instanceof LeadAssignment assignment) {
-            assign(record.key(), assignment);
         }
     }
 
@@ -188,24 +203,26 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         if (!due.equals(SlaClocks.nextDue(before))) { // most records move no clock: spare the timer store a read
             timers.schedule(timerId(key), due.map(Instant::toEpochMilli));
         }
+        List<RoutingCommand> routing = new ArrayList<>();
         for (LeadEvent event : decision.events()) {
             if (event.getSequence() == 1) {
                 leadIds.put(event.getLeadId(), key);
             }
-            context.forward(new Record<>(key, event, event.getOccurredAt().toEpochMilli()), eventsChild);
+            Record<Object, Object> happened = new Record<>(key, event, event.getOccurredAt().toEpochMilli());
+            context.forward(happened, eventsChild);
+            for (String follower : eventFollowers) { // attribution and funnel, in this task and transaction
+                context.forward(happened, follower);
+            }
             metrics.record(event, state);
-            routeAfter(event, before, decision);
-        }
-        if (!decision.events().isEmpty()) {
-            long time = decision.events().get(decision.events().size() - 1).getOccurredAt().toEpochMilli();
-            context.forward(new Record<>(key, state, time), stateChild);
+            routeAfter(event, before, decision, routing);
         }
         tracked.alerts().forEach(alert -> alert(key, alert));
+        // after this decision's events: an assignment is the lead's next event, never one in the middle of them
+        routing.forEach(this::route);
     }
 
     /** Fires the SLA steps of every lead due by {@code upTo} (at most a tick's worth; the next call goes on). */
     private void fireDue(long upTo) {
-        Map<String, Roster> rosters = new HashMap<>(); // read once per tenant, not once per lead
         for (String id : timers.due(upTo, timing.maxFiredPerTick())) {
             ContactKey key = contactOf(id);
             LeadState lead = leads.get(key);
@@ -215,7 +232,7 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
             }
             String tenant = lead.getTenant();
             SlaClocks.Fired fired = SlaClocks.fire(lead, Instant.ofEpochMilli(upTo), policies(tenant),
-                    rosters.computeIfAbsent(tenant, this::roster), zone(tenant));
+                    roster(tenant), zone(tenant));
             count(lead, fired.state());
             apply(key, fired.state(), LeadLifecycle.record(fired.state(), fired.events()));
             timers.schedule(id, SlaClocks.nextDue(fired.state()).map(Instant::toEpochMilli)); // on to the lead's next step
@@ -270,21 +287,21 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
         return new ContactKey(timerId.substring(0, split), timerId.substring(split + 1));
     }
 
-    /** What the team routers must hear of an event: a new lead to place, an answer that hands it over, a slot to free. */
-    private void routeAfter(LeadEvent event, LeadState before, LeadLifecycle.Decision decision) {
+    /** What routing must hear of an event: a new lead to place, an answer that hands it over, a slot to free. */
+    private void routeAfter(LeadEvent event, LeadState before, LeadLifecycle.Decision decision, List<RoutingCommand> routing) {
         LeadState lead = decision.state();
         boolean sameLead = lead.getLeadId().equals(event.getLeadId());
         if (event.getPayload() instanceof LeadCreated created) {
-            route(RoutingPlan.route(lead, created.getAnsweredBy(), commandId(event, "route"), roster(lead.getTenant()),
+            routing.add(RoutingPlan.route(lead, created.getAnsweredBy(), commandId(event, "route"), roster(lead.getTenant()),
                     event.getOccurredAt()));
         } else if (event.getPayload() instanceof LeadResponded responded && sameLead && !openedBy(decision, lead.getLeadId())
                 && responded.getEvidence() == ResponseEvidence.INBOUND_ANSWERED) {
             // answered after the lead was placed (e.g. the tracker reported the call first): the answerer takes it
             RoutingPlan.answeredBy(lead, responded.getBy(), commandId(event, "answered"), roster(lead.getTenant()), event.getOccurredAt())
-                    .ifPresent(this::route);
+                    .ifPresent(routing::add);
         } else if (event.getPayload() instanceof LeadClosed && before != null && before.getLeadId().equals(event.getLeadId())
                 && before.getOwner() != null) {
-            route(RoutingPlan.release(before.getTenant(), before.getTeam(), before.getOwner(), before.getLeadId(), before.getContact(),
+            routing.add(RoutingPlan.release(before.getTenant(), before.getTeam(), before.getOwner(), before.getLeadId(), before.getContact(),
                     commandId(event, "release-closed"), event.getOccurredAt()));
         }
     }
@@ -302,11 +319,29 @@ public final class LeadLifecycleProcessor implements Processor<ContactKey, Objec
     }
 
     private Roster roster(String tenant) {
-        return RosterStore.roster(roster, tenant, zone(tenant));
+        return rosters.of(tenant, zone(tenant));
     }
 
+    /**
+     * Places, hands over or releases, here and now: the team's router decides over the team as this task sees it, this
+     * task's share of the team takes the change (published to the ledger with it), and an assignment becomes the lead's
+     * next event.
+     */
     private void route(RoutingCommand command) {
-        context.forward(new Record<>(new TeamKey(command.getTenant(), command.getTeam()), command, command.getAt().toEpochMilli()),
-                routingChild);
+        TeamKey team = new TeamKey(command.getTenant(), command.getTeam());
+        TeamLoad before = teams.team(team);
+        TeamRouter.Outcome outcome = TeamRouter.apply(before, command, roster(command.getTenant()));
+        KeyValue<TeamShareKey, TeamLoad> share = teams.apply(team, before, outcome.load());
+        long time = command.getAt().toEpochMilli();
+        if (share != null) {
+            context.forward(new Record<>(share.key, share.value, time), ledgerChild);
+        }
+        ContactKey contact = new ContactKey(command.getTenant(), command.getContact());
+        if (outcome.alert() != null) {
+            alert(contact, outcome.alert());
+        }
+        if (outcome.assignment() != null) {
+            assign(contact, outcome.assignment());
+        }
     }
 }

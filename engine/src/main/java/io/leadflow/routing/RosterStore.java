@@ -42,9 +42,52 @@ public final class RosterStore {
         return new Roster(entries(store, tenant), zone);
     }
 
+    /**
+     * Counts the roster's changes, so that a lead task can keep each tenant's roster decoded (shifts parsed, teams
+     * indexed) and decode it again only when it changed.
+     */
+    public static final class Changes {
+        private final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+
+        public long count() {
+            return count.get();
+        }
+
+        void changed() {
+            count.incrementAndGet();
+        }
+    }
+
+    /** Each tenant's roster, decoded once and again after every change to the global store. */
+    public static final class Decoded {
+        private final ReadOnlyKeyValueStore<String, RosterEntry> store;
+        private final Changes changes;
+        private final java.util.Map<String, Roster> rosters = new java.util.HashMap<>();
+        private long seen = -1;
+
+        public Decoded(ReadOnlyKeyValueStore<String, RosterEntry> store, Changes changes) {
+            this.store = store;
+            this.changes = changes;
+        }
+
+        public Roster of(String tenant, ZoneId zone) {
+            long now = changes.count();
+            if (now != seen) {
+                rosters.clear();
+                seen = now;
+            }
+            return rosters.computeIfAbsent(tenant, t -> roster(store, t, zone));
+        }
+    }
+
     /** Keeps the global store in step with the roster topic (also on restore, which replays through it). */
     public static final class Loader implements Processor<RosterKey, RosterEntry, Void, Void> {
+        private final Changes changes;
         private KeyValueStore<String, RosterEntry> store;
+
+        public Loader(Changes changes) {
+            this.changes = changes;
+        }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
@@ -61,6 +104,7 @@ public final class RosterStore {
             } else {
                 store.put(storeKey(record.key()), record.value());
             }
+            changes.changed();
         }
     }
 }

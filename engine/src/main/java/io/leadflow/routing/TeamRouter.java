@@ -36,7 +36,7 @@ public final class TeamRouter {
     }
 
     public static Outcome apply(TeamLoad current, RoutingCommand command, Roster roster) {
-        TeamLoad load = current == null ? new TeamLoad(new HashMap<>(), null, new HashMap<>()) : TeamLoad.newBuilder(current).build();
+        TeamLoad load = current == null ? TeamLoad.newBuilder().build() : TeamLoad.newBuilder(current).build();
         Map<String, Integer> open = new HashMap<>(load.getOpenLeads());
         if (command.getKind() == RoutingCommandKind.RELEASE) {
             if (command.getOwner() != null) {
@@ -93,7 +93,8 @@ public final class TeamRouter {
         String holding = team.get().getStrategy() == RoutingStrategy.LEAST_LOADED
                 ? " (" + held + (held == 1 ? " open lead)" : " open leads)") : "";
         String reason = command.getReason() + "; " + rule + " in team " + command.getTeam() + " → " + pick + holding + skipped;
-        return new Outcome(new TeamLoad(open, pick, credits), assignment(command, pick, null, rule, reason, roster), null);
+        return new Outcome(TeamLoad.newBuilder(load).setOpenLeads(open).setLastTurn(pick).setCredits(credits).setLastTurnAt(command.getAt().toEpochMilli())
+                .build(), assignment(command, pick, null, rule, reason, roster), null);
     }
 
     /** Rotation order: the managers after the last one picked, then from the start again. */

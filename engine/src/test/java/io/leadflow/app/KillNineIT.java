@@ -56,6 +56,7 @@ class KillNineIT {
             tenants:
               acme:
                 timeZone: Europe/Moscow
+                leads: {idSecret: test-lead-id-secret}
                 mango: {apiKey: k, apiSalt: s}
                 roster:
                   teams: {sales: {strategy: ROUND_ROBIN, fallback: true}}

@@ -75,6 +75,7 @@ class ScriptedDayIT {
                 tenants:
                   acme:
                     timeZone: Europe/Moscow
+                    leads: {idSecret: test-lead-id-secret}
                     mango: {apiKey: k, apiSalt: s}
                     calltouch: {secret: ct}
                     bitrix24: {applicationToken: t, restUrl: "%s", leads: {defaultUserId: "1"}}

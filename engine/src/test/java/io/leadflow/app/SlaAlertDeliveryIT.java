@@ -47,6 +47,7 @@ class SlaAlertDeliveryIT {
                     tenants:
                       acme:
                         timeZone: Europe/Moscow
+                        leads: {idSecret: test-lead-id-secret}
                         mango: {apiKey: k, apiSalt: s}
                         roster:
                           teams: {sales: {fallback: true, lead: olga}}

@@ -84,14 +84,15 @@ class VerticalSliceIT {
         assertThat(postMango(forged).statusCode()).isEqualTo(401);
         assertThat(postMango(MangoRequests.signedForm(json)).statusCode()).isEqualTo(200);
 
-        // Then one created LeadEvent is committed, keyed by tenant + contact, in the Confluent wire format
+        // Then the created lead and its owner are committed together (one transaction), keyed by tenant + contact as
+        // plain text, their values in the Confluent wire format
         List<ConsumerRecord<byte[], byte[]>> events = KAFKA.readCommitted(Topics.LEAD_EVENTS,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer(), 1, Duration.ofSeconds(60));
-        assertThat(events).hasSize(1);
-        GenericRecord key = ThirdPartyAvro.decode(registry.url(), events.get(0).key());
+                new ByteArrayDeserializer(), new ByteArrayDeserializer(), 2, Duration.ofSeconds(60));
+        assertThat(events).hasSize(2);
+        assertThat(((GenericRecord) ThirdPartyAvro.decode(registry.url(), events.get(1).value()).get("payload")).getSchema().getName())
+                .isEqualTo("LeadAssigned");
+        assertThat(new String(events.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("demo|+79161234567");
         GenericRecord event = ThirdPartyAvro.decode(registry.url(), events.get(0).value());
-        assertThat(key.get("tenant")).hasToString("demo");
-        assertThat(key.get("contact")).hasToString("+79161234567");
         assertThat(event.getSchema().getFullName()).isEqualTo("io.leadflow.avro.LeadEvent");
         GenericRecord payload = (GenericRecord) event.get("payload");
         assertThat(payload.getSchema().getName()).isEqualTo("LeadCreated");
@@ -109,7 +110,7 @@ class VerticalSliceIT {
         // Given garbage written straight to the raw topic, bypassing the gateway
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("leadflow.raw.mango", "junk-key".getBytes(StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>("leadflow.raw.mango", "demo|junk".getBytes(StandardCharsets.UTF_8),
                     "junk value".getBytes(StandardCharsets.UTF_8))).get();
         }
 
@@ -122,7 +123,7 @@ class VerticalSliceIT {
             assertThat(letter.getStage()).isEqualTo("deserialize");
             assertThat(letter.getReason()).contains("Confluent wire format");
             assertThat(letter.getSourceTopic()).isEqualTo("leadflow.raw.mango");
-            assertThat(StandardCharsets.UTF_8.decode(letter.getKey()).toString()).isEqualTo("junk-key");
+            assertThat(StandardCharsets.UTF_8.decode(letter.getKey()).toString()).isEqualTo("demo|junk");
             assertThat(StandardCharsets.UTF_8.decode(letter.getValue()).toString()).isEqualTo("junk value");
         });
 

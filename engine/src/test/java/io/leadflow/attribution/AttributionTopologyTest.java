@@ -57,6 +57,7 @@ class AttributionTopologyTest {
                   offlineNumbers: {"+7 495 111-22-33": {source: billboard, campaign: mkad}}
               other:
                 mango: {apiKey: k2, apiSalt: s2}
+                leads: {idSecret: other-lead-id-secret}
             """;
 
     @TempDir
@@ -144,7 +145,7 @@ class AttributionTopologyTest {
         try (EngineDriver engine = engine()) {
             touch(engine, "ct:form:1", TouchChannel.FORM, "google", "cpc", T0);
             call(engine, "mango:summary:1", "+74951234567", T0.plusSeconds(600));
-            engine.input(engine.topics().calls()).pipeInput(new ContactKey("other", "+79160000000"),
+            engine.calls().pipeInput(new ContactKey("other", "+79160000000"),
                     CallEvent.newBuilder(callEvent("mango:summary:9", "+74951234567", T0)).setTenant("other").setContact("+79160000000").build(), T0);
 
             List<TestRecord<byte[], byte[]>> raw = engine.driver().createOutputTopic(engine.topics().attribution().name(),
@@ -174,11 +175,11 @@ class AttributionTopologyTest {
             ContactKey second = new ContactKey("acme", "+79169999999");
             Touch form = Touch.newBuilder().setTouchId("ct:form:9").setTenant("acme").setVendor(Vendor.CALLTOUCH).setContact(second.getContact())
                     .setChannel(TouchChannel.FORM).setOccurredAt(T0.plusSeconds(600)).setSource("yandex").setMedium("cpc").build();
-            engine.input(engine.topics().touches()).pipeInput(second, form, T0.plusSeconds(600));
+            engine.touches().pipeInput(second, form, T0.plusSeconds(600));
             CrmStageChange won = CrmStageChange.newBuilder().setEventId("bitrix24:deal:9:WON").setTenant("acme").setVendor(Vendor.BITRIX24)
                     .setEntityType(CrmEntityType.DEAL).setEntityId("9").setStageId("C1:WON").setOutcome(StageOutcome.WON)
                     .setAmount(BigDecimal.valueOf(90_000)).setContact(second.getContact()).setOccurredAt(T0.plus(Duration.ofDays(1))).build();
-            engine.input(engine.topics().crmStageChanges()).pipeInput(new CrmKey("acme", "bitrix24:deal:9"), won, T0.plus(Duration.ofDays(1)));
+            engine.crmStageChange(won, T0.plus(Duration.ofDays(1)));
 
             // Then, under the linear model, the day's direct slice is empty again and the yandex slice has both leads
             Map<ChannelKey, ChannelPerformance> slices = engine.output(engine.topics().channelPerformance()).readKeyValuesToMap();
@@ -228,17 +229,17 @@ class AttributionTopologyTest {
         Touch touch = Touch.newBuilder().setTouchId(id).setTenant("acme").setVendor(Vendor.CALLTOUCH).setContact(CALLER.getContact())
                 .setChannel(channel).setOccurredAt(at).setSource(source).setMedium(medium).setCampaign("spring").setKeyword("buy a house")
                 .setCity("Moscow").build();
-        engine.input(engine.topics().touches()).pipeInput(CALLER, touch, at);
+        engine.touches().pipeInput(CALLER, touch, at);
     }
 
     private static void calltouchCall(EngineDriver engine, String id, String line, String source, String medium, Instant at) {
         Touch touch = Touch.newBuilder().setTouchId(id).setTenant("acme").setVendor(Vendor.CALLTOUCH).setContact(CALLER.getContact())
                 .setChannel(TouchChannel.CALL).setOccurredAt(at).setLine(line).setSource(source).setMedium(medium).setAnswered(true).build();
-        engine.input(engine.topics().touches()).pipeInput(CALLER, touch, at);
+        engine.touches().pipeInput(CALLER, touch, at);
     }
 
     private static void call(EngineDriver engine, String id, String line, Instant at) {
-        engine.input(engine.topics().calls()).pipeInput(CALLER, callEvent(id, line, at), at);
+        engine.calls().pipeInput(CALLER, callEvent(id, line, at), at);
     }
 
     private static CallEvent callEvent(String id, String line, Instant at) {
@@ -251,7 +252,7 @@ class AttributionTopologyTest {
         CrmStageChange change = CrmStageChange.newBuilder().setEventId("bitrix24:deal:5:WON").setTenant("acme").setVendor(Vendor.BITRIX24)
                 .setEntityType(CrmEntityType.DEAL).setEntityId("5").setStageId("C1:WON").setOutcome(StageOutcome.WON)
                 .setAmount(BigDecimal.valueOf(amount)).setContact(CALLER.getContact()).setOccurredAt(at).build();
-        engine.input(engine.topics().crmStageChanges()).pipeInput(new CrmKey("acme", "bitrix24:deal:5"), change, at);
+        engine.crmStageChange(change, at);
     }
 
     private static List<AttributionEvent> attribution(EngineDriver engine) {

@@ -91,6 +91,7 @@ public final class EngineBenchmark {
             tenants:
               bench:
                 timeZone: Europe/Moscow
+                leads: {idSecret: test-lead-id-secret}
                 mango: {apiKey: bench-key, apiSalt: bench-salt}
                 roster:
                   teams: {sales: {strategy: ROUND_ROBIN, fallback: true}}
@@ -103,6 +104,7 @@ public final class EngineBenchmark {
 
     private final Path dir;
     private final LeadflowConfig config;
+    private final io.leadflow.intake.ContactKeys gatewayKeys;
     private final Path configFile;
     private LocalKafkaBroker broker;
     private EmbeddedSchemaRegistry registry;
@@ -112,6 +114,8 @@ public final class EngineBenchmark {
         this.dir = dir;
         this.configFile = Files.writeString(dir.resolve("leadflow.yaml"), CONFIG);
         this.config = LeadflowConfig.load(configFile);
+        this.gatewayKeys = new io.leadflow.intake.ContactKeys(new LeadflowConfig(Map.of("bench", config.tenant("bench").orElseThrow(),
+                "demo", LeadflowConfig.load(null).tenant("demo").orElseThrow())), io.leadflow.intake.IntakeTopology.parsers());
     }
 
     public static void main(String[] args) throws Exception {
@@ -157,46 +161,59 @@ public final class EngineBenchmark {
     // ---- throughput -------------------------------------------------------------------------------------------
 
     private void throughput(int n) throws Exception {
-        List<ProducerRecord<byte[], byte[]>> backlog = backlog(n);
-        long bytes = backlog.stream().mapToLong(r -> r.key().length + r.value().length).sum();
-        System.out.printf("%nbacklog: %,d Mango call summaries, %,d bytes (%.0f B each), %,d distinct callers%n", n, bytes,
-                (double) bytes / n, n / 4);
+        List<ProducerRecord<byte[], byte[]>> repeat = backlog(n);
+        long bytes = repeat.stream().mapToLong(r -> r.key().length + r.value().length).sum();
+        System.out.printf("%nbacklog: %,d Mango call summaries, %,d bytes (%.0f B each)%n", n, bytes, (double) bytes / n);
 
         createTopics(List.of("bench.raw"), PARTITIONS);
-        double produce = produce("bench.raw", backlog);
+        double produce = produce("bench.raw", repeat);
         double consume = consume("bench.raw", n);
         double pipe = n / (n / produce + n / consume);
         System.out.printf("raw broker: produce %,.0f rec/s, consume (read_committed) %,.0f rec/s, produce + consume %,.0f rec/s%n",
                 produce, consume, pipe);
 
         String raw = topics.raw(Vendor.MANGO).name();
-        createTopics(List.of(raw), PARTITIONS);
-        produce(raw, backlog);
         List<Row> rows = new ArrayList<>();
-        rows.add(engineRun("1 instance, 1 thread", n, 1, 1, true));
-        rows.add(engineRun("1 instance, 2 threads", n, 1, 2, false));
-        rows.add(engineRun("2 instances, 1 thread each", n, 2, 1, false));
-        // exactly-once commits every 100 ms by default; fewer commits, fewer transactions: throughput for latency
-        rows.add(engineRun("1 instance, 1 thread, commit every 1 s", n, 1, 1, false, "--kafka-property=commit.interval.ms=1000"));
-        System.out.printf("%n| engine (exactly-once v2) | events/s | vs raw produce + consume | RSS after | state dir | restart, state kept | restart, state wiped |%n");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        // new callers first: a campaign's burst, each call its own lead, under the bundled demo configuration (shifts,
+        // business hours, callbacks); then the same number of calls from n/4 repeat callers under the bench configuration
+        createTopics(List.of(raw), PARTITIONS);
+        produce(raw, newCallers(n));
+        rows.add(engineRun("new callers, demo config: 1 instance, 1 thread", n, null, 1, 1, false));
+        deleteLeadflowTopics();
+        createTopics(List.of(raw), PARTITIONS);
+        produce(raw, repeat);
+        rows.add(engineRun("repeat callers: 1 instance, 1 thread", n, configFile, 1, 1, true));
+        rows.add(engineRun("repeat callers: 1 instance, 2 threads", n, configFile, 1, 2, false));
+        rows.add(engineRun("repeat callers: 2 instances, 1 thread each", n, configFile, 2, 1, false));
+        System.out.printf("%n| engine (exactly-once v2) | calls/s | vs raw produce + consume | all caught up | records written / call | bytes written / call | transactions | RSS after | state dir | restart, state kept | restart, state wiped |%n");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row row : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.3f | %s | %s | %s | %s |%n", row.label, row.eventsPerSecond,
-                    row.eventsPerSecond / pipe, mib(row.rss), mib(row.stateBytes), seconds(row.restartKept),
-                    seconds(row.restartWiped));
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.3f | %.1f s | %.1f | %,.0f B | %,d | %s | %s | %s | %s |%n", row.label,
+                    row.callsPerSecond, row.callsPerSecond / pipe, row.caughtUp.toMillis() / 1000.0, row.recordsPerCall, row.bytesPerCall,
+                    row.transactions, mib(row.rss), mib(row.stateBytes), seconds(row.restartKept), seconds(row.restartWiped));
         }
     }
 
-    private record Row(String label, double eventsPerSecond, long rss, long stateBytes, Duration restartKept,
-                       Duration restartWiped) {
+    private record Row(String label, double callsPerSecond, Duration caughtUp, double recordsPerCall, double bytesPerCall,
+                       long transactions, long rss, long stateBytes, Duration restartKept, Duration restartWiped) {
     }
 
-    /** A fresh application id over the same backlog: from RUNNING to everything committed. */
-    private Row engineRun(String label, int n, int instances, int threads, boolean measureRestarts, String... options) throws Exception {
+    /**
+     * A fresh application id over the backlog on the raw topic: from ready (GET /health 200) until its consumer group has
+     * committed past every raw record, read from committed offsets against log ends (no reading of the backlog, which
+     * would load the two cores the engine runs on). Then what it wrote per call: records, bytes on the broker's disk,
+     * transactions (the stream threads' commits).
+     */
+    private Row engineRun(String label, int n, Path config, int instances, int threads, boolean measureRestarts, String... options)
+            throws Exception {
         String applicationId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        String raw = topics.raw(Vendor.MANGO).name();
+        WriteBudget budget = new WriteBudget(broker.bootstrapServers(), dir.resolve("kafka"),
+                topic -> !topic.startsWith("leadflow.raw.") && !topic.startsWith("bench.") && !topic.startsWith("__") && !topic.equals("_schemas"));
+        WriteBudget.Snapshot before = budget.snapshot();
         List<EngineProcess> engines = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
-            engines.add(engine(applicationId, i, threads, options));
+            engines.add(engine(applicationId, config, i, threads, options));
         }
         Instant started = Instant.now();
         for (EngineProcess engine : engines) {
@@ -206,14 +223,17 @@ public final class EngineBenchmark {
             engine.awaitReady(Duration.ofMinutes(3));
         }
         Instant ready = Instant.now();
-        KafkaTestBroker.awaitConsumed(broker.bootstrapServers(), applicationId, List.of(topics.raw(Vendor.MANGO).name()), Duration.ofMinutes(60));
-        Instant done = Instant.now();
-        long input = n + latencyRequests; // the latency phase's requests are on the raw topic too
-        double eventsPerSecond = input / (Duration.between(ready, done).toMillis() / 1000.0);
+        long input = awaitInputConsumed(applicationId, raw, Duration.ofMinutes(60));
+        Instant consumed = Instant.now();
+        awaitCaughtUp(applicationId, Duration.ofMinutes(10));
+        Instant caughtUp = Instant.now();
+        long transactions = engines.stream().mapToLong(EngineProcess::commits).sum();
+        double callsPerSecond = input / (Duration.between(ready, consumed).toMillis() / 1000.0);
         long rss = engines.stream().mapToLong(EngineProcess::rssBytes).sum();
         long state = engines.stream().mapToLong(EngineProcess::stateBytes).sum();
-        System.out.printf("%s: ready after %.1f s, %,d events in %.1f s → %,.0f events/s%n", label,
-                Duration.between(started, ready).toMillis() / 1000.0, input, Duration.between(ready, done).toMillis() / 1000.0, eventsPerSecond);
+        System.out.printf("%s: ready after %.1f s, %,d calls consumed in %.1f s → %,.0f calls/s; everything caught up %.1f s after ready%n",
+                label, Duration.between(started, ready).toMillis() / 1000.0, input, Duration.between(ready, consumed).toMillis() / 1000.0,
+                callsPerSecond, Duration.between(ready, caughtUp).toMillis() / 1000.0);
         Duration kept = null;
         Duration wiped = null;
         if (measureRestarts) {
@@ -226,17 +246,92 @@ public final class EngineBenchmark {
         for (EngineProcess engine : engines) {
             engine.stop();
         }
-        return new Row(label, eventsPerSecond, rss, state, kept, wiped);
+        Map<String, WriteBudget.Written> written = budget.between(before, budget.snapshot());
+        long records = written.values().stream().mapToLong(WriteBudget.Written::records).sum();
+        long bytes = written.values().stream().mapToLong(WriteBudget.Written::bytes).sum();
+        System.out.printf(Locale.ROOT, "  written per call: %.2f records, %,.0f bytes; %,d transactions (commits); per topic:%n",
+                (double) records / input, (double) bytes / input, transactions);
+        written.values().stream().filter(w -> w.records() > 0)
+                .sorted(java.util.Comparator.comparingLong(WriteBudget.Written::records).reversed())
+                .forEach(w -> System.out.printf(Locale.ROOT, "    %-60s %9.3f rec/call %8.0f B/call (%,d markers)%n",
+                        w.topic().replace(applicationId, "<app>"), (double) w.records() / input, (double) w.bytes() / input, w.markers()));
+        return new Row(label, callsPerSecond, Duration.between(ready, caughtUp), (double) records / input, (double) bytes / input,
+                transactions, rss, state, kept, wiped);
+    }
+
+    /** Until the group committed every raw record (raw topics are written without transactions: their end is their last record). */
+    private long awaitInputConsumed(String applicationId, String input, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new org.apache.kafka.common.TopicPartition(input, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((p, info) -> ends.put(p, info.offset()));
+            while (System.nanoTime() < deadline) {
+                var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+                if (ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue())) {
+                    return ends.values().stream().mapToLong(Long::longValue).sum();
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException(applicationId + " did not consume " + input + " within " + timeout);
+    }
+
+    /**
+     * Until every topic the group reads is consumed: no open transaction, and each committed offset at the log end or just
+     * before it (the engine's own topics are written in transactions, whose last offset is a commit marker, not a record).
+     */
+    private void awaitCaughtUp(String applicationId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            while (System.nanoTime() < deadline) {
+                var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+                committed.keySet().forEach(p -> latest.put(p, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                var stable = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                        org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
+                var written = admin.listOffsets(latest).all().get();
+                boolean done = committed.entrySet().stream().allMatch(e -> {
+                    long end = written.get(e.getKey()).offset();
+                    return stable.get(e.getKey()).offset() == end && e.getValue().offset() >= end - 1;
+                });
+                if (done) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException(applicationId + " did not catch up within " + timeout);
+    }
+
+    /** Deletes every leadflow topic (outputs and the raw input), so the next backlog starts on empty topics. */
+    private void deleteLeadflowTopics() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            var names = admin.listTopics().names().get().stream().filter(t -> t.startsWith("leadflow.") || t.startsWith("bench-")).toList();
+            admin.deleteTopics(names).all().get();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (admin.listTopics().names().get().stream().anyMatch(names::contains) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+        }
     }
 
     private long latencyRequests;
 
-    /** An engine process of the built jar: instance {@code index} of {@code applicationId}. */
+    /** An engine process of the built jar: instance {@code index} of {@code applicationId}, with the bench configuration. */
     private EngineProcess engine(String applicationId, int index, int threads, String... more) {
+        return engine(applicationId, configFile, index, threads, more);
+    }
+
+    /** @param config the tenants' file, or null for the bundled demo configuration */
+    private EngineProcess engine(String applicationId, Path config, int index, int threads, String... more) {
         List<String> options = new ArrayList<>(List.of("--application-id=" + applicationId, "--instance-id=" + applicationId + "-" + index,
                 "--stream-threads=" + threads, "--partitions=" + PARTITIONS));
         options.addAll(List.of(more));
-        return new EngineProcess("1g", broker.bootstrapServers(), registry.url(), configFile, dir.resolve(applicationId + "-" + index),
+        return new EngineProcess("1g", broker.bootstrapServers(), registry.url(), config, dir.resolve(applicationId + "-" + index),
                 port(), dir.resolve(applicationId + "-" + index + ".log"), options);
     }
 
@@ -431,11 +526,16 @@ public final class EngineBenchmark {
         Map<String, String> registryConfig = Map.of("schema.registry.url", registry.url());
         DDSketch ack = DDSketches.unboundedDense(0.01);
         DDSketch toLead = DDSketches.unboundedDense(0.01);
+        DDSketch toAssigned = DDSketches.unboundedDense(0.01);
+        DDSketch toLeadEarly = DDSketches.unboundedDense(0.01);
+        DDSketch toAssignedEarly = DDSketches.unboundedDense(0.01);
         DDSketch toAlert = DDSketches.unboundedDense(0.01);
+        long upAt = System.currentTimeMillis();
+        Latencies latencies = new Latencies(toLead, toAssigned, toLeadEarly, toAssignedEarly, toAlert, upAt + 15_000);
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         AtomicBoolean reading = new AtomicBoolean(true);
         java.util.concurrent.CountDownLatch positioned = new java.util.concurrent.CountDownLatch(1);
-        Thread reader = new Thread(() -> readLatencies(sentAt, toLead, toAlert, reading, positioned), "bench-reader");
+        Thread reader = new Thread(() -> readLatencies(sentAt, latencies, reading, positioned), "bench-reader");
         try (LeadflowNode gateway = LeadflowNode.start(broker.bootstrapServers(), registryConfig, config, HttpOptions.of(HOST, 0, 256 * 1024),
                 null, LeadflowNode.Gateway.WEBHOOKS, new HealthChecks())) {
             reader.start();
@@ -478,11 +578,33 @@ public final class EngineBenchmark {
         System.out.println("|---|---:|---:|---:|---:|---:|");
         print("webhook ack (POST → 200, stored in Kafka)", ack);
         print("call summary POSTed → LeadCreated readable (read_committed)", toLead);
+        print("call summary POSTed → LeadAssigned readable (read_committed)", toAssigned);
+        print("the same, calls sent in the first 15 s after /health said UP: LeadCreated", toLeadEarly);
+        print("the same, calls sent in the first 15 s after /health said UP: LeadAssigned", toAssignedEarly);
         print("SLA deadline → breach alert readable (read_committed)", toAlert);
     }
 
-    private void readLatencies(Map<String, Long> sentAt, DDSketch toLead, DDSketch toAlert, AtomicBoolean reading,
+    /** Where the reader records: calls sent before {@code earlyUntil} (epoch ms) count in the early sketches, and in the others. */
+    private record Latencies(DDSketch toLead, DDSketch toAssigned, DDSketch toLeadEarly, DDSketch toAssignedEarly, DDSketch toAlert,
+                             long earlyUntil) {
+        void created(long sent, long now) {
+            toLead.accept(now - sent);
+            if (sent < earlyUntil) {
+                toLeadEarly.accept(now - sent);
+            }
+        }
+
+        void assigned(long sent, long now) {
+            toAssigned.accept(now - sent);
+            if (sent < earlyUntil) {
+                toAssignedEarly.accept(now - sent);
+            }
+        }
+    }
+
+    private void readLatencies(Map<String, Long> sentAt, Latencies latencies, AtomicBoolean reading,
                                java.util.concurrent.CountDownLatch positioned) {
+        Map<String, Long> leadSentAt = new HashMap<>();
         Map<String, Object> props = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         Topic<ContactKey, LeadEvent> events = topics.leadEvents();
@@ -502,12 +624,15 @@ public final class EngineBenchmark {
                     if (r.topic().equals(events.name())) {
                         LeadEvent event = events.valueSerde().deserializer().deserialize(r.topic(), r.value());
                         if (event.getPayload() instanceof LeadCreated created && created.getCallId() != null && sentAt.containsKey(created.getCallId())) {
-                            toLead.accept(now - sentAt.get(created.getCallId()));
+                            latencies.created(sentAt.get(created.getCallId()), now);
+                            leadSentAt.put(event.getLeadId(), sentAt.get(created.getCallId()));
+                        } else if (event.getPayload() instanceof io.leadflow.avro.LeadAssigned && leadSentAt.containsKey(event.getLeadId())) {
+                            latencies.assigned(leadSentAt.remove(event.getLeadId()), now);
                         }
                     } else {
                         Alert alert = alerts.valueSerde().deserializer().deserialize(r.topic(), r.value());
                         if (alert.getKind() == AlertKind.SLA_BREACHED && alert.getDeadline() != null && "bench".equals(alert.getTenant())) {
-                            toAlert.accept(now - alert.getDeadline().toEpochMilli());
+                            latencies.toAlert().accept(now - alert.getDeadline().toEpochMilli());
                         }
                     }
                 }
@@ -544,16 +669,36 @@ public final class EngineBenchmark {
         return records;
     }
 
-    /** Call {@code i} of {@code caller} at {@code at} (every fourth missed), as the gateway writes it to the raw topic. */
+    /**
+     * N calls of N new callers to the bundled demo configuration's line through yesterday's working day (every fourth
+     * missed), as the gateway writes them: each opens a lead that the demo roster's shifts and rotation route.
+     */
+    private List<ProducerRecord<byte[], byte[]>> newCallers(int n) {
+        VendorRequests requests = new VendorRequests("demo", LeadflowConfig.load(null).tenant("demo").orElseThrow());
+        long spacing = Duration.ofHours(9).toMillis() / n;
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            records.add(call(requests, "demo", "74953079651", i, "7917" + String.format("%07d", i), DAY.plusMillis(i * spacing)));
+        }
+        return records;
+    }
+
     private ProducerRecord<byte[], byte[]> call(VendorRequests requests, int i, String caller, Instant at) {
+        return call(requests, "bench", "74951234567", i, caller, at);
+    }
+
+    /** Call {@code i} of {@code caller} at {@code at} (every fourth missed), as the gateway writes it to the raw topic. */
+    private ProducerRecord<byte[], byte[]> call(VendorRequests requests, String tenant, String line, int i, String caller, Instant at) {
         Topic<RawKey, RawEnvelope> raw = topics.raw(Vendor.MANGO);
         boolean answered = i % 4 != 0;
-        String json = VendorPayloads.mangoSummary("bench-" + i, true, caller, "10" + (1 + i % 3), "74951234567", at,
+        String json = VendorPayloads.mangoSummary("bench-" + i, true, caller, "10" + (1 + i % 3), line, at,
                 answered ? at.plusSeconds(4) : null, at.plusSeconds(60));
         RawEnvelope envelope = RawEnvelope.newBuilder(RawEnvelopes.of(Vendor.MANGO, "events/summary", "mango:summary:bench-" + i,
                 requests.mango("summary", json))).setReceivedAt(at.plusSeconds(61)).build();
+        // keyed as the gateway keys it: by the caller
+        RawKey key = gatewayKeys.keyFor(envelope, new RawKey(tenant, envelope.getDedupeKey()));
         return new ProducerRecord<>(raw.name(), null, envelope.getReceivedAt().toEpochMilli(),
-                raw.keySerde().serializer().serialize(raw.name(), new RawKey("bench", envelope.getDedupeKey())),
+                raw.keySerde().serializer().serialize(raw.name(), key),
                 raw.valueSerde().serializer().serialize(raw.name(), envelope));
     }
 

@@ -49,6 +49,7 @@ public final class ChaosRun {
             tenants:
               chaos:
                 timeZone: Europe/Moscow
+                leads: {idSecret: test-lead-id-secret}
                 mango: {apiKey: chaos-key, apiSalt: chaos-salt}
                 roster:
                   teams: {sales: {strategy: ROUND_ROBIN, fallback: true}}

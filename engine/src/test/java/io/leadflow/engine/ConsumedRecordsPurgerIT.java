@@ -59,9 +59,9 @@ class ConsumedRecordsPurgerIT {
     void aReKeyedTopicCreatedWithTimeRetentionIsSetToKeepRecordsUntilPurged() throws Exception {
         Topics topics = new Topics(SchemaRegistryClients.fromConfig(Map.of("schema.registry.url", "mock://purger")),
                 Map.of("schema.registry.url", "mock://purger"));
-        Topic<?, ?> commands = topics.routingCommands();
+        Topic<?, ?> commands = topics.channelDeltas();
         try (Admin admin = admin()) {
-            // Given the routing commands topic as an older version made it: a week of time retention
+            // Given a re-keyed topic as an older version made it: a week of time retention
             KAFKA.createTopics(List.of(commands.name()), 1);
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, commands.name());
             admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(

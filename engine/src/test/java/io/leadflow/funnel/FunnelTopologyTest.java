@@ -21,6 +21,9 @@ import io.leadflow.config.LeadflowConfig;
 import io.leadflow.testing.EngineDriver;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +51,7 @@ class FunnelTopologyTest {
             tenants:
               acme:
                 timeZone: Europe/Moscow
+                leads: {idSecret: test-lead-id-secret}
                 mango: {apiKey: k, apiSalt: s}
                 funnels:
                   sales:
@@ -313,9 +317,16 @@ class FunnelTopologyTest {
         return stripped;
     }
 
+    /** The funnel fed from the lead event log, as the lead task feeds it the events it emits. */
     private EngineDriver engine(String scope) throws IOException {
-        Path file = Files.writeString(dir.resolve(scope + ".yaml"), CONFIG);
-        return new EngineDriver(scope, LeadflowConfig.load(file), dir.resolve(scope), T0);
+        LeadflowConfig config = LeadflowConfig.load(Files.writeString(dir.resolve(scope + ".yaml"), CONFIG));
+        return new EngineDriver(scope, dir.resolve(scope), T0, (topics, streams) -> {
+            Topology topology = new Topology(new TopologyConfig(new StreamsConfig(streams)));
+            var log = topics.leadEvents();
+            topology.addSource("test-lead-events-source", log.keySerde().deserializer(), log.valueSerde().deserializer(), log.name());
+            FunnelTopology.addTo(topology, topics, config, "test-lead-events-source");
+            return topology;
+        });
     }
 
     /** The end of a commit interval: the changes summed since the last one go to the aggregate. */

@@ -14,6 +14,7 @@ import io.leadflow.config.TenantConfig;
 import io.leadflow.connectors.client.VendorRequests;
 import io.leadflow.simulate.VendorPayloads;
 import io.leadflow.testing.EngineDriver;
+import io.leadflow.testing.IntakeDriver;
 import io.leadflow.testing.RawEnvelopes;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,11 +94,9 @@ class IntakeFuzzTest {
         // the "crm" tenant has API access to amoCRM, so that fetched deals are parsed (its webhooks then yield nothing)
         LeadflowConfig config = new LeadflowConfig(Map.of("demo", DEMO_TENANT, "crm", WITH_CRM_APIS));
         Random random = new Random(sample.name().hashCode());
-        try (EngineDriver engine = new EngineDriver("fuzz-" + sample.vendor().name().toLowerCase(java.util.Locale.ROOT), config,
-                stateDir.resolve(sample.vendor().name()), AT)) {
-            TestOutputTopic<ContactKey, CallEvent> calls = engine.output(engine.topics().calls());
-            TestOutputTopic<ContactKey, Touch> touches = engine.output(engine.topics().touches());
-            TestOutputTopic<CrmKey, CrmStageChange> stages = engine.output(engine.topics().crmStageChanges());
+        try (IntakeDriver intake = new IntakeDriver("fuzz-" + sample.vendor().name().toLowerCase(java.util.Locale.ROOT), config,
+                stateDir.resolve(sample.vendor().name()))) {
+            EngineDriver engine = intake.engine();
             TestOutputTopic<RawKey, DeadLetter> deadLetters = engine.output(engine.topics().deadLetter());
             int parsed = 0;
             int rejected = 0;
@@ -108,14 +107,17 @@ class IntakeFuzzTest {
 
                 engine.input(engine.topics().raw(sample.vendor())).pipeInput(new RawKey(envelope.getTenant(), "fuzz-" + i), envelope, AT);
 
-                int events = calls.readRecordsToList().size() + touches.readRecordsToList().size() + stages.readRecordsToList().size();
+                int events = intake.handedOn().size();
                 List<DeadLetter> dead = new ArrayList<>();
                 deadLetters.readValuesToList().forEach(dead::add);
                 String input = new String(body, StandardCharsets.UTF_8);
                 assertThat(dead).as("at most one dead letter for %s", input).hasSizeLessThanOrEqualTo(1);
                 assertThat(events > 0 && !dead.isEmpty()).as("events and a dead letter for %s", input).isFalse();
-                if (i == 0) {
-                    assertThat(events).as("the valid sample parses").isPositive();
+                if (i == 0 && sample.name().equals("amocrm webhook")) {
+                    // names the deal only: nothing for a lead until the enricher stores the deal with its contact
+                    assertThat(dead).as("the valid sample is no error").isEmpty();
+                } else if (i == 0) {
+                    assertThat(events).as("the valid sample reaches a lead").isPositive();
                 }
                 for (DeadLetter letter : dead) {
                     assertThat(letter.getReason()).as("the reason").isNotBlank();

@@ -3,12 +3,9 @@ package io.leadflow.intake;
 import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.ContactKey;
-import io.leadflow.avro.CrmKey;
-import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.DeadLetter;
 import io.leadflow.avro.RawEnvelope;
 import io.leadflow.avro.RawKey;
-import io.leadflow.avro.StageOutcome;
 import io.leadflow.avro.Touch;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
@@ -17,6 +14,7 @@ import io.leadflow.connectors.client.VendorRequests;
 import io.leadflow.connectors.client.WebhookRequest;
 import io.leadflow.simulate.VendorPayloads;
 import io.leadflow.testing.EngineDriver;
+import io.leadflow.testing.IntakeDriver;
 import io.leadflow.testing.RawEnvelopes;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +31,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Raw envelopes of every vendor through the engine's intake: the right canonical events, once each. */
+/** Raw envelopes of every vendor through the engine's intake: the right canonical events, once each, to the right contact. */
 class IntakeTopologyTest {
     private static final TenantConfig DEMO_TENANT = LeadflowConfig.load(null).tenant("demo").orElseThrow();
     private static final LeadflowConfig CONFIG = new LeadflowConfig(Map.of("demo", DEMO_TENANT, "acme", DEMO_TENANT));
@@ -42,24 +40,20 @@ class IntakeTopologyTest {
     @TempDir
     Path stateDir;
 
+    private IntakeDriver intake;
     private EngineDriver engine;
-    private TestOutputTopic<ContactKey, CallEvent> calls;
-    private TestOutputTopic<ContactKey, Touch> touches;
-    private TestOutputTopic<CrmKey, CrmStageChange> stageChanges;
     private TestOutputTopic<RawKey, DeadLetter> deadLetters;
 
     @BeforeEach
     void start() {
-        engine = new EngineDriver("intake-topology-test", CONFIG, stateDir);
-        calls = engine.output(engine.topics().calls());
-        touches = engine.output(engine.topics().touches());
-        stageChanges = engine.output(engine.topics().crmStageChanges());
+        intake = new IntakeDriver("intake-topology-test", CONFIG, stateDir);
+        engine = intake.engine();
         deadLetters = engine.output(engine.topics().deadLetter());
     }
 
     @AfterEach
     void stop() {
-        engine.close();
+        intake.close();
     }
 
     private void pipe(Vendor vendor, String kind, String stream, String dedupeKey, WebhookRequest request) {
@@ -83,11 +77,11 @@ class IntakeTopologyTest {
         assertThat(letter.getReason()).contains("'anonymous' is not a phone number");
         assertThat(StandardCharsets.UTF_8.decode(letter.getValue()).toString()).contains("caller_id=anonymous");
         // And the second is a missed call of the caller
-        var call = calls.readKeyValue();
-        assertThat(call.key).isEqualTo(new ContactKey("demo", "+79161234567"));
-        assertThat(call.value.getStatus()).isEqualTo(CallStatus.MISSED);
-        assertThat(call.value.getVendor()).isEqualTo(Vendor.ZADARMA);
-        assertThat(calls.isEmpty()).isTrue();
+        assertThat(intake.handedOn(CallEvent.class)).singleElement().satisfies(call -> {
+            assertThat(call.key).isEqualTo(new ContactKey("demo", "+79161234567"));
+            assertThat(call.value.getStatus()).isEqualTo(CallStatus.MISSED);
+            assertThat(call.value.getVendor()).isEqualTo(Vendor.ZADARMA);
+        });
     }
 
     @Test
@@ -101,38 +95,61 @@ class IntakeTopologyTest {
         pipe(Vendor.CALLTOUCH, "call", "call:501", "calltouch:call:501:end", DEMO.calltouch(end, true));
         pipe(Vendor.CALLTOUCH, "call", "call:501", "calltouch:call:501:end", DEMO.calltouch(end, true));
 
-        var touch = touches.readKeyValue();
-        assertThat(touch.key).isEqualTo(new ContactKey("demo", "+79161234567"));
-        assertThat(touch.value.getTouchId()).isEqualTo("calltouch:call:501");
-        assertThat(touch.value.getSource()).isEqualTo("yandex");
-        assertThat(touches.isEmpty()).isTrue();
+        assertThat(intake.handedOn(Touch.class)).singleElement().satisfies(touch -> {
+            assertThat(touch.key).isEqualTo(new ContactKey("demo", "+79161234567"));
+            assertThat(touch.value.getTouchId()).isEqualTo("calltouch:call:501");
+            assertThat(touch.value.getSource()).isEqualTo("yandex");
+        });
         assertThat(deadLetters.isEmpty()).isTrue();
     }
 
     @Test
-    void amoCrmStatusChangesAreKeyedByTheDealAndAResentRequestIsDropped() {
+    void anAmoCrmStatusChangeThatNamesNoContactReachesNoLeadAndIsNoError() {
+        // amoCRM's webhook names the deal only: the CRM enricher fetches it with its contact and stores that for the engine
         WebhookRequest request = DEMO.amocrm(Map.of("leads[status][0][id]", "101", "leads[status][0][status_id]", "142",
                 "leads[status][0][last_modified]", "1716289407", "leads[status][0][price]", "150000"));
 
         pipe(Vendor.AMOCRM, "leads/status", "lead:101", "amocrm:101:142:1716289407", request);
-        pipe(Vendor.AMOCRM, "leads/status", "lead:101", "amocrm:101:142:1716289407", request);
 
-        var change = stageChanges.readKeyValue();
-        assertThat(change.key).isEqualTo(new CrmKey("demo", "amocrm:deal:101"));
-        assertThat(change.value.getOutcome()).isEqualTo(StageOutcome.WON);
-        assertThat(stageChanges.isEmpty()).isTrue();
+        assertThat(intake.handedOn()).isEmpty();
+        assertThat(deadLetters.isEmpty()).isTrue();
     }
 
     @Test
     void theSameVendorIdInTwoTenantsIsTwoEvents() {
-        // Given two companies whose CRMs both have deal 101 moving to won
-        Map<String, String> won = Map.of("leads[status][0][id]", "101", "leads[status][0][status_id]", "142",
-                "leads[status][0][last_modified]", "1716289407");
-        pipe(Vendor.AMOCRM, "leads/status", "lead:101", "amocrm:101:142:1716289407", DEMO.amocrm(won));
-        pipe(Vendor.AMOCRM, "leads/status", "lead:101", "amocrm:101:142:1716289407", new VendorRequests("acme", DEMO_TENANT).amocrm(won));
+        // Given two companies whose PBXs both have call in_7
+        pipe(Vendor.ZADARMA, "NOTIFY_END", "in_7", "zadarma:in_7:NOTIFY_END", DEMO.zadarma(missedCall("in_7", "79161234567")));
+        pipe(Vendor.ZADARMA, "NOTIFY_END", "in_7", "zadarma:in_7:NOTIFY_END",
+                new VendorRequests("acme", DEMO_TENANT).zadarma(missedCall("in_7", "79161234567")));
 
-        // Then each tenant gets its own stage change
-        assertThat(stageChanges.readKeyValuesToList()).extracting(kv -> kv.key.getTenant()).containsExactly("demo", "acme");
+        // Then each tenant gets its own call
+        assertThat(intake.handedOn(CallEvent.class)).extracting(kv -> kv.key.getTenant()).containsExactly("demo", "acme");
+    }
+
+    @Test
+    void anEventKeyedByItsContactGoesStraightToTheLeadAndOneKeyedOtherwiseIsReKeyedOnceToItsContact() {
+        var contactEvents = engine.output(engine.topics().contactEvents());
+        // Given a call stored keyed by its caller, as the gateway keys it
+        pipe(Vendor.ZADARMA, "NOTIFY_END", "+79161234567", "zadarma:in_8:NOTIFY_END", DEMO.zadarma(missedCall("in_8", "79161234567")));
+        // Then it reaches the lead in this task, never re-keyed
+        assertThat(intake.handedOn(CallEvent.class)).extracting(kv -> kv.value.getCallId()).containsExactly("in_8");
+        assertThat(contactEvents.isEmpty()).isTrue();
+
+        // Given a call stored keyed by its call id (as records written before the gateway keyed by contact are)
+        WebhookRequest other = DEMO.zadarma(missedCall("in_9", "79161234567"));
+        pipe(Vendor.ZADARMA, "NOTIFY_END", "in_9", "zadarma:in_9:NOTIFY_END", other);
+        // Then it travels once through leadflow.contact-events, keyed by its contact, and reaches the lead from there
+        assertThat(contactEvents.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo(new ContactKey("demo", "+79161234567"));
+            assertThat(kv.value.getEvent()).isInstanceOf(CallEvent.class);
+        });
+        assertThat(intake.handedOn(CallEvent.class)).extracting(kv -> kv.value.getCallId()).containsExactly("in_9");
+
+        // When the vendor delivers that call again, keyed by its caller this time
+        pipe(Vendor.ZADARMA, "NOTIFY_END", "+79161234567", "zadarma:in_9:NOTIFY_END", other);
+        // Then the contact's task knows it: nothing reaches the lead twice
+        assertThat(intake.handedOn()).isEmpty();
+        assertThat(contactEvents.isEmpty()).isTrue();
     }
 
     @Test
@@ -147,7 +164,8 @@ class IntakeTopologyTest {
                 "{\"callId\":602,\"timestamp\":1716289999,\"callerNumber\":\"79169999999\"}"), "call:602");
 
         // Then there is one touch per call
-        assertThat(touches.readValuesToList()).extracting(Touch::getTouchId).containsExactly("calltouch:call:601", "calltouch:call:602");
+        assertThat(intake.handedOn(Touch.class)).extracting(kv -> kv.value.getTouchId())
+                .containsExactly("calltouch:call:601", "calltouch:call:602");
     }
 
     private void pipeRecord(RawEnvelope envelope, String stream) {
@@ -166,7 +184,7 @@ class IntakeTopologyTest {
         pipeMangoState("leg-2", 1, "Appeared", at);
 
         // Then only the latest in-progress state of the first leg is a (ringing) call event, and no lead fact
-        assertThat(calls.readValuesToList()).singleElement().satisfies(call -> {
+        assertThat(intake.handedOn(CallEvent.class)).extracting(kv -> kv.value).singleElement().satisfies(call -> {
             assertThat(call.getStatus()).isEqualTo(CallStatus.RINGING);
             assertThat(call.getEventId()).isEqualTo("mango:call:leg-1:2");
             assertThat(call.getContact()).isEqualTo("+79161234567");

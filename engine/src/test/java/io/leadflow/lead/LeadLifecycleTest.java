@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LeadLifecycleTest {
     private static final Instant T0 = Instant.parse("2026-11-20T09:15:00Z");
-    private static final LeadsConfig RULES = new LeadsConfig(Duration.ofMinutes(2), Duration.ofDays(30), Duration.ofSeconds(10));
+    private static final LeadsConfig RULES = new LeadsConfig(Duration.ofMinutes(2), Duration.ofDays(30), Duration.ofSeconds(10), "lead-id-secret");
     private static final String LINE = "+74951234567";
 
     @Test
@@ -46,6 +46,23 @@ class LeadLifecycleTest {
         assertThat(created.getEventId()).isEqualTo(first.state().getLeadId() + "#1");
         assertThat(first.state().getLeadClass()).isEqualTo(LeadClass.ANSWERED_CALL);
         assertThat(((LeadCreated) created.getPayload()).getAnsweredBy()).isEqualTo("101");
+    }
+
+    @Test
+    void aLeadIdIsKeyedWithTheTenantsSecretAndNotTheUnkeyedDigestOfTenantPhoneAndOpeningEvent() {
+        LeadState opened = decide(null, pbx("e1", CallStatus.MISSED, T0, LINE)).state();
+
+        // the form lead ids had before: anyone holding the opening event's id (it travels on the marketing topic) could try
+        // every phone number of a region until the digest matched
+        String unkeyed = java.util.UUID.nameUUIDFromBytes(("demo\n+79161234567\ne1").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+        assertThat(opened.getLeadId()).isNotEqualTo(unkeyed);
+        // keyed: another secret gives another id for the same tenant, phone and event; the same secret, the same id
+        LeadsConfig otherSecret = new LeadsConfig(RULES.correlationTolerance(), RULES.quietPeriod(), RULES.minCallbackTalk(), "another");
+        assertThat(LeadLifecycle.decide(null, pbx("e1", CallStatus.MISSED, T0, LINE), otherSecret).state().getLeadId())
+                .isNotEqualTo(opened.getLeadId());
+        assertThat(opened.getLeadId()).isEqualTo(LeadIds.of("lead-id-secret", "demo", "+79161234567", "e1"));
+        assertThat(java.util.UUID.fromString(opened.getLeadId()).version()).isEqualTo(8);
     }
 
     @Test

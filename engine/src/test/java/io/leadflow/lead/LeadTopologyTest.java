@@ -20,6 +20,7 @@ import io.leadflow.avro.Touch;
 import io.leadflow.avro.TouchChannel;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
+import io.leadflow.testing.CanonicalInput;
 import io.leadflow.testing.EngineDriver;
 import org.apache.kafka.streams.TestInputTopic;
 import org.junit.jupiter.api.Test;
@@ -66,13 +67,13 @@ class LeadTopologyTest {
     void aWonCrmDealThatNamesTheContactClosesItsLead() {
         try (EngineDriver engine = new EngineDriver("lead-topology-test", LeadflowConfig.load(null), stateDir.resolve("crm"))) {
             ContactKey caller = new ContactKey("demo", "+79161234567");
-            engine.input(engine.topics().calls()).pipeInput(caller, call("mango:summary:A", T0), T0);
+            engine.calls().pipeInput(caller, call("mango:summary:A", T0), T0);
             CrmStageChange won = CrmStageChange.newBuilder().setEventId("bitrix24:deal:4711:C1:WON").setTenant("demo")
                     .setVendor(Vendor.BITRIX24).setEntityType(CrmEntityType.DEAL).setEntityId("4711").setStageId("C1:WON")
                     .setOutcome(StageOutcome.WON).setContact("+79161234567").setOccurredAt(T0.plusSeconds(86_400)).build();
             CrmStageChange anonymous = CrmStageChange.newBuilder(won).setEventId("amocrm:lead:5:142:1").setEntityId("5").setContact(null).build();
-            engine.input(engine.topics().crmStageChanges()).pipeInput(new CrmKey("demo", "amocrm:deal:5"), anonymous, T0.plusSeconds(80_000));
-            engine.input(engine.topics().crmStageChanges()).pipeInput(new CrmKey("demo", "bitrix24:deal:4711"), won, T0.plusSeconds(86_400));
+            engine.crmStageChange(anonymous, T0.plusSeconds(80_000));
+            engine.crmStageChange(won, T0.plusSeconds(86_400));
 
             List<LeadEvent> events = engine.output(engine.topics().leadEvents()).readValuesToList();
 
@@ -86,7 +87,7 @@ class LeadTopologyTest {
     void aManagersCallbackToAMissedCallerIsTheLeadsResponseAndAFailedOneIsRecorded() {
         try (EngineDriver engine = new EngineDriver("lead-topology-test", LeadflowConfig.load(null), stateDir.resolve("callback"))) {
             ContactKey caller = new ContactKey("demo", "+79161234567");
-            TestInputTopic<ContactKey, CallEvent> calls = engine.input(engine.topics().calls());
+            CanonicalInput<CallEvent> calls = engine.calls();
             calls.pipeInput(caller, CallEvent.newBuilder(call("mango:summary:A", T0)).setStatus(CallStatus.MISSED).build(), T0);
             calls.pipeInput(caller, callback("mango:summary:O1", CallStatus.MISSED, 0, T0.plusSeconds(600)), T0.plusSeconds(600));
             calls.pipeInput(caller, callback("mango:summary:O2", CallStatus.ANSWERED, 120, T0.plusSeconds(1_200)), T0.plusSeconds(1_200));
@@ -97,8 +98,7 @@ class LeadTopologyTest {
                     // the first callback task of the missed call (due at +15 min) came before the connected callback
                     .containsExactly("LeadCreated:mango:summary:A", "LeadCallbackFailed:mango:summary:O1", "LeadCallbackDue:sla:callbacks#0",
                             "LeadResponded:mango:summary:O2");
-            List<LeadState> states = engine.output(engine.topics().leadState()).readValuesToList();
-            LeadState state = states.get(states.size() - 1);
+            LeadState state = engine.leadState(caller);
             assertThat(state.getFailedCallbacks()).isEqualTo(1);
             assertThat(state.getRespondedAt()).isEqualTo(T0.plusSeconds(1_200));
             assertThat(state.getSlaClocks()).as("the response stopped the response clock and the callbacks").isEmpty();
@@ -112,8 +112,8 @@ class LeadTopologyTest {
 
     private static List<LeadEvent> run(Path stateDir) {
         try (EngineDriver engine = new EngineDriver("lead-topology-test", LeadflowConfig.load(null), stateDir)) {
-            TestInputTopic<ContactKey, CallEvent> calls = engine.input(engine.topics().calls());
-            TestInputTopic<ContactKey, Touch> touches = engine.input(engine.topics().touches());
+            CanonicalInput<CallEvent> calls = engine.calls();
+            CanonicalInput<Touch> touches = engine.touches();
             ContactKey caller = new ContactKey("demo", "+79161234567");
             touches.pipeInput(caller, touch("calltouch:call:1", TouchChannel.CALL, "+79161234567", T0), T0);
             calls.pipeInput(caller, call("mango:summary:A", T0.plusSeconds(20)), T0.plusSeconds(20));

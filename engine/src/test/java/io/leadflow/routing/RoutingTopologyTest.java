@@ -16,6 +16,7 @@ import io.leadflow.avro.RosterKey;
 import io.leadflow.avro.StageOutcome;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
+import io.leadflow.testing.CanonicalInput;
 import io.leadflow.testing.EngineDriver;
 import org.apache.kafka.streams.TestInputTopic;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +41,7 @@ class RoutingTopologyTest {
             tenants:
               acme:
                 timeZone: Europe/Moscow
+                leads: {idSecret: test-lead-id-secret}
                 roster:
                   teams:
                     sales: {strategy: ROUND_ROBIN, fallback: true, queue: sales-inbox}
@@ -53,13 +55,13 @@ class RoutingTopologyTest {
     @TempDir
     Path dir;
     private EngineDriver engine;
-    private TestInputTopic<ContactKey, CallEvent> calls;
+    private CanonicalInput<CallEvent> calls;
 
     @BeforeEach
     void start() throws IOException {
         Path config = Files.writeString(dir.resolve("leadflow.yaml"), ROSTER);
         engine = new EngineDriver("routing-topology-test", LeadflowConfig.load(config), dir.resolve("state"));
-        calls = engine.input(engine.topics().calls());
+        calls = engine.calls();
     }
 
     @AfterEach
@@ -136,6 +138,6 @@ class RoutingTopologyTest {
         CrmStageChange change = CrmStageChange.newBuilder().setEventId("bitrix24:deal:" + contact + ":WON").setTenant("acme")
                 .setVendor(Vendor.BITRIX24).setEntityType(CrmEntityType.DEAL).setEntityId(contact).setStageId("WON")
                 .setOutcome(StageOutcome.WON).setContact(contact).setOccurredAt(at).build();
-        engine.input(engine.topics().crmStageChanges()).pipeInput(new CrmKey("acme", "bitrix24:deal:" + contact), change, at);
+        engine.crmStageChange(change, at);
     }
 }

@@ -19,6 +19,7 @@ import io.leadflow.avro.SlaWarning;
 import io.leadflow.avro.StageOutcome;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
+import io.leadflow.testing.CanonicalInput;
 import io.leadflow.testing.EngineDriver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.TestInputTopic;
@@ -50,6 +51,7 @@ class SlaTopologyTest {
             tenants:
               acme:
                 timeZone: Europe/Moscow
+                leads: {idSecret: test-lead-id-secret}
                 mango: {apiKey: k, apiSalt: s}
                 roster:
                   teams: {sales: {fallback: true, lead: olga}}
@@ -260,7 +262,7 @@ class SlaTopologyTest {
     private List<LeadEvent> catchUp(Instant now, Duration tick, String run) throws IOException {
         Instant t = at(2026, 11, 16, 10, 0);
         try (EngineDriver engine = engine("", "[]", now, run)) {
-            TestInputTopic<ContactKey, CallEvent> calls = calls(engine);
+            CanonicalInput<CallEvent> calls = calls(engine);
             List<CallEvent> backlog = List.of(
                     missed("m-1", "+79160000001", t), missed("m-2", "+79160000002", t.plusSeconds(30)),
                     CallEvent.newBuilder(call("cb-1", CallDirection.OUTBOUND, CallStatus.ANSWERED, "101", 60, t.plus(Duration.ofMinutes(119))))
@@ -298,11 +300,11 @@ class SlaTopologyTest {
         CrmStageChange change = CrmStageChange.newBuilder().setEventId("bitrix24:deal:7:" + stageId).setTenant("acme").setVendor(Vendor.BITRIX24)
                 .setEntityType(CrmEntityType.DEAL).setEntityId("7").setStageId(stageId).setOutcome(StageOutcome.OPEN)
                 .setContact(CALLER.getContact()).setOccurredAt(at).build();
-        engine.input(engine.topics().crmStageChanges()).pipeInput(new CrmKey("acme", "bitrix24:deal:7"), change, at);
+        engine.crmStageChange(change, at);
     }
 
-    private static TestInputTopic<ContactKey, CallEvent> calls(EngineDriver engine) {
-        return engine.input(engine.topics().calls());
+    private static CanonicalInput<CallEvent> calls(EngineDriver engine) {
+        return engine.calls();
     }
 
     private static CallEvent missed(String id, String contact, Instant at) {
@@ -327,8 +329,7 @@ class SlaTopologyTest {
     }
 
     private static LeadState lastState(EngineDriver engine) {
-        List<LeadState> states = engine.output(engine.topics().leadState()).readValuesToList();
-        return states.get(states.size() - 1);
+        return engine.leadState(CALLER);
     }
 
     private static Instant at(int year, int month, int day, int hour, int minute) {

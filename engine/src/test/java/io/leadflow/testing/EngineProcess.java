@@ -42,8 +42,14 @@ public final class EngineProcess {
                 .flatMap(s -> s).toList();
     }
 
-    /** The jar {@code ./mvnw package} built, from the project root or from {@code engine/} (where the tests run). */
+    /**
+     * The jar {@code ./mvnw package} built, from the project root or from {@code engine/} (where the tests run); the
+     * system property {@code leadflow.jar} names another (a harness measuring an earlier build).
+     */
     public static Path builtJar() {
+        if (System.getProperty("leadflow.jar") != null) {
+            return Path.of(System.getProperty("leadflow.jar"));
+        }
         Path here = Path.of("target", "leadflow.jar");
         return Files.exists(here) ? here : Path.of("engine", "target", "leadflow.jar");
     }
@@ -72,6 +78,24 @@ public final class EngineProcess {
             Thread.sleep(100);
         }
         throw new IllegalStateException("the engine process was not ready within " + timeout + "; see " + log);
+    }
+
+    /**
+     * How many times its stream threads committed (each commit one exactly-once transaction), from its Prometheus
+     * metrics; -1 when they do not say.
+     */
+    public long commits() {
+        try {
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines().filter(l -> l.startsWith("kafka_stream_thread_commit_total"))
+                    .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).reduce(Long::sum).orElse(-1);
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     public void kill9() throws InterruptedException {

@@ -3,29 +3,25 @@ package io.leadflow.topics;
 import io.leadflow.avro.Alert;
 import io.leadflow.avro.AttributionEvent;
 import io.leadflow.avro.AttributionKey;
-import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.ChannelDelta;
 import io.leadflow.avro.ChannelKey;
 import io.leadflow.avro.ChannelPerformance;
 import io.leadflow.avro.ConnectorCursor;
+import io.leadflow.avro.ContactEvent;
 import io.leadflow.avro.ContactKey;
-import io.leadflow.avro.CrmKey;
-import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.DeadLetter;
 import io.leadflow.avro.FunnelFigures;
 import io.leadflow.avro.FunnelKey;
-import io.leadflow.avro.LeadAssignment;
 import io.leadflow.avro.LeadEvent;
-import io.leadflow.avro.LeadState;
 import io.leadflow.avro.RawEnvelope;
 import io.leadflow.avro.RawKey;
 import io.leadflow.avro.RosterEntry;
 import io.leadflow.avro.RosterKey;
-import io.leadflow.avro.RoutingCommand;
-import io.leadflow.avro.TeamKey;
-import io.leadflow.avro.Touch;
+import io.leadflow.avro.TeamLoad;
+import io.leadflow.avro.TeamShareKey;
 import io.leadflow.avro.Vendor;
 import io.leadflow.registry.client.SchemaRegistryClient;
+import io.leadflow.registry.serde.SpecificAvroDeserializer;
 import io.leadflow.registry.serde.SpecificAvroSerde;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -38,21 +34,17 @@ import java.util.stream.Stream;
 
 /**
  * The one registry of leadflow's topics: names, key and value schemas, serdes, retention. Every module
- * takes its topics from here, so a name or a serde is never spelled twice.
+ * takes its topics from here, so a name or a serde is never spelled twice. Keys are plain text ({@link PlainKeySerde}:
+ * what decides a partition or a store key never depends on a registry); values are Avro in the Confluent wire format.
  */
 public final class Topics {
     public static final String PREFIX = "leadflow.";
-    public static final String CALLS = PREFIX + "calls";
-    public static final String TOUCHES = PREFIX + "touches";
-    public static final String CRM_STAGE_CHANGES = PREFIX + "crm-stage-changes";
-    public static final String CRM_CHANGES_BY_CONTACT = PREFIX + "crm-changes-by-contact";
+    public static final String CONTACT_EVENTS = PREFIX + "contact-events";
     public static final String LEAD_EVENTS = PREFIX + "lead-events";
-    public static final String LEAD_STATE = PREFIX + "lead-state";
     public static final String DEAD_LETTER = PREFIX + "dead-letter";
     public static final String CONNECTOR_CURSORS = PREFIX + "connector-cursors";
     public static final String ROSTER = PREFIX + "roster";
-    public static final String ROUTING_COMMANDS = PREFIX + "routing-commands";
-    public static final String LEAD_ASSIGNMENTS = PREFIX + "lead-assignments";
+    public static final String TEAM_LEDGER = PREFIX + "team-ledger";
     public static final String ALERTS = PREFIX + "alerts";
     public static final String ATTRIBUTION = PREFIX + "attribution";
     public static final String CHANNEL_DELTAS = PREFIX + "channel-deltas";
@@ -67,17 +59,12 @@ public final class Topics {
     private static final long ALERT_RETENTION_MS = Duration.ofDays(90).toMillis();
 
     private final Map<Vendor, Topic<RawKey, RawEnvelope>> raw = new EnumMap<>(Vendor.class);
-    private final Topic<ContactKey, CallEvent> calls;
-    private final Topic<ContactKey, Touch> touches;
-    private final Topic<CrmKey, CrmStageChange> crmStageChanges;
-    private final Topic<ContactKey, CrmStageChange> crmChangesByContact;
+    private final Topic<ContactKey, ContactEvent> contactEvents;
     private final Topic<ContactKey, LeadEvent> leadEvents;
-    private final Topic<ContactKey, LeadState> leadState;
     private final Topic<RawKey, DeadLetter> deadLetter;
     private final Topic<RawKey, ConnectorCursor> connectorCursors;
     private final Topic<RosterKey, RosterEntry> roster;
-    private final Topic<TeamKey, RoutingCommand> routingCommands;
-    private final Topic<ContactKey, LeadAssignment> leadAssignments;
+    private final Topic<TeamShareKey, TeamLoad> teamLedger;
     private final Topic<ContactKey, Alert> alerts;
     private final Topic<AttributionKey, AttributionEvent> attribution;
     private final Topic<ChannelKey, ChannelDelta> channelDeltas;
@@ -99,17 +86,12 @@ public final class Topics {
                 raw.put(vendor, topic(rawTopicName(vendor), RawKey.class, RawEnvelope.class, registry, serdeConfig, false, RAW_RETENTION_MS));
             }
         }
-        calls = topic(CALLS, ContactKey.class, CallEvent.class, registry, serdeConfig, false, FOREVER);
-        touches = topic(TOUCHES, ContactKey.class, Touch.class, registry, serdeConfig, false, FOREVER);
-        crmStageChanges = topic(CRM_STAGE_CHANGES, CrmKey.class, CrmStageChange.class, registry, serdeConfig, false, FOREVER);
-        crmChangesByContact = rekeyed(CRM_CHANGES_BY_CONTACT, ContactKey.class, CrmStageChange.class, registry, serdeConfig);
+        contactEvents = rekeyed(CONTACT_EVENTS, ContactKey.class, ContactEvent.class, registry, serdeConfig);
         leadEvents = topic(LEAD_EVENTS, ContactKey.class, LeadEvent.class, registry, serdeConfig, false, FOREVER);
-        leadState = topic(LEAD_STATE, ContactKey.class, LeadState.class, registry, serdeConfig, true, FOREVER);
         deadLetter = topic(DEAD_LETTER, RawKey.class, DeadLetter.class, registry, serdeConfig, false, DEAD_LETTER_RETENTION_MS);
         connectorCursors = topic(CONNECTOR_CURSORS, RawKey.class, ConnectorCursor.class, registry, serdeConfig, true, FOREVER);
         roster = topic(ROSTER, RosterKey.class, RosterEntry.class, registry, serdeConfig, true, FOREVER);
-        routingCommands = rekeyed(ROUTING_COMMANDS, TeamKey.class, RoutingCommand.class, registry, serdeConfig);
-        leadAssignments = rekeyed(LEAD_ASSIGNMENTS, ContactKey.class, LeadAssignment.class, registry, serdeConfig);
+        teamLedger = topic(TEAM_LEDGER, TeamShareKey.class, TeamLoad.class, registry, serdeConfig, true, FOREVER);
         alerts = topic(ALERTS, ContactKey.class, Alert.class, registry, serdeConfig, false, ALERT_RETENTION_MS);
         attribution = topic(ATTRIBUTION, AttributionKey.class, AttributionEvent.class, registry, serdeConfig, false, FOREVER);
         channelDeltas = rekeyed(CHANNEL_DELTAS, ChannelKey.class, ChannelDelta.class, registry, serdeConfig);
@@ -131,34 +113,18 @@ public final class Topics {
         return topic;
     }
 
-    /** Canonical call outcomes from every PBX and call tracker, keyed by tenant + contact. */
-    public Topic<ContactKey, CallEvent> calls() {
-        return calls;
-    }
-
-    /** Canonical marketing touches (tracked calls, forms), keyed by tenant + contact. */
-    public Topic<ContactKey, Touch> touches() {
-        return touches;
-    }
-
-    /** CRM deals and leads moving between stages, keyed by the CRM entity. */
-    public Topic<CrmKey, CrmStageChange> crmStageChanges() {
-        return crmStageChanges;
-    }
-
-    /** The CRM stage changes that name a contact, re-keyed by it so they reach that contact's lead. */
-    public Topic<ContactKey, CrmStageChange> crmChangesByContact() {
-        return crmChangesByContact;
+    /**
+     * Canonical events (calls, touches, CRM stage changes) re-keyed by their contact, for the few whose raw record was not
+     * keyed by it (a CRM change names a deal): the lead task reads them back. Most events never pass here: the gateway
+     * keys raw records by contact, so they are parsed in their contact's task.
+     */
+    public Topic<ContactKey, ContactEvent> contactEvents() {
+        return contactEvents;
     }
 
     /** The lead event log, keyed by tenant + contact. */
     public Topic<ContactKey, LeadEvent> leadEvents() {
         return leadEvents;
-    }
-
-    /** Current lead per contact (compacted). */
-    public Topic<ContactKey, LeadState> leadState() {
-        return leadState;
     }
 
     /** Records the engine could not process, with the reason and the raw bytes. */
@@ -176,14 +142,12 @@ public final class Topics {
         return roster;
     }
 
-    /** What leads ask of their team's router, re-keyed by team so one task owns a team's rotation and counts. */
-    public Topic<TeamKey, RoutingCommand> routingCommands() {
-        return routingCommands;
-    }
-
-    /** The routers' decisions, re-keyed by contact so they reach the lead. */
-    public Topic<ContactKey, LeadAssignment> leadAssignments() {
-        return leadAssignments;
+    /**
+     * Each lead task's share of each team's routing state (compacted: open leads per manager, last pick), which every
+     * instance reads whole, so that a lead is routed where it lives and still sees the whole team.
+     */
+    public Topic<TeamShareKey, TeamLoad> teamLedger() {
+        return teamLedger;
     }
 
     /** What people must hear about: unassigned leads, and (with SLAs) warnings and breaches. */
@@ -250,8 +214,7 @@ public final class Topics {
 
     /** Every topic leadflow owns, for provisioning. */
     public List<Topic<?, ?>> all() {
-        return Stream.concat(raw.values().stream(), Stream.of(calls, touches, crmStageChanges, crmChangesByContact,
-                        leadEvents, leadState, deadLetter, connectorCursors, roster, routingCommands, leadAssignments, alerts, attribution, channelDeltas, channelPerformance,
+        return Stream.concat(raw.values().stream(), Stream.of(contactEvents, leadEvents, deadLetter, connectorCursors, roster, teamLedger, alerts, attribution, channelDeltas, channelPerformance,
                         funnelDeltas, funnelPerformance))
                 .<Topic<?, ?>>map(t -> t)
                 .toList();
@@ -260,7 +223,7 @@ public final class Topics {
     private static <K extends SpecificRecord, V extends SpecificRecord> Topic<K, V> topic(
             String name, Class<K> keyClass, Class<V> valueClass, SchemaRegistryClient registry,
             Map<String, ?> serdeConfig, boolean compacted, long retentionMs) {
-        SpecificAvroSerde<K> keySerde = new SpecificAvroSerde<>(keyClass, registry);
+        PlainKeySerde<K> keySerde = new PlainKeySerde<>(keyClass, new SpecificAvroDeserializer<>(keyClass, registry));
         keySerde.configure(serdeConfig, true);
         SpecificAvroSerde<V> valueSerde = new SpecificAvroSerde<>(valueClass, registry);
         valueSerde.configure(serdeConfig, false);

@@ -19,8 +19,16 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RawEventWriter implements AutoCloseable {
     private final KafkaProducer<RawKey, RawEnvelope> producer;
+    private final RawKeys keys;
 
+    /** Keyed by the vendor's ordering key. */
     public RawEventWriter(Map<String, Object> clientConfig, Topic<RawKey, RawEnvelope> anyRawTopic, Duration deliveryTimeout) {
+        this(clientConfig, anyRawTopic, deliveryTimeout, RawKeys.BY_STREAM);
+    }
+
+    /** @param keys what each record is keyed by (the engine's: its contact, where the envelope names one) */
+    public RawEventWriter(Map<String, Object> clientConfig, Topic<RawKey, RawEnvelope> anyRawTopic, Duration deliveryTimeout, RawKeys keys) {
+        this.keys = keys;
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -40,7 +48,7 @@ public final class RawEventWriter implements AutoCloseable {
     public CompletableFuture<RecordMetadata> write(Topic<RawKey, RawEnvelope> topic, RawKey key, RawEnvelope envelope) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic.name(), null, envelope.getReceivedAt().toEpochMilli(), key, envelope),
+            producer.send(new ProducerRecord<>(topic.name(), null, envelope.getReceivedAt().toEpochMilli(), keys.keyFor(envelope, key), envelope),
                     (metadata, error) -> {
                         if (error != null) {
                             acked.completeExceptionally(error);

@@ -40,14 +40,24 @@ public final class ExpiringKeys {
         return store.get(idEntry(key)) != null;
     }
 
-    /** Remembers {@code key} as of {@code timestamp}; a key already held keeps its first timestamp. */
-    public void add(String key, long timestamp) {
-        Bytes entry = idEntry(key);
-        if (store.get(entry) == null) {
-            store.put(entry, time(timestamp));
-            store.put(timeEntry(timestamp, key), PRESENT);
-            scan.written(timestamp);
+    /**
+     * Remembers {@code key} as of {@code timestamp}; a key already held keeps its first timestamp.
+     *
+     * @return whether the key was new (one read of the store, and two writes when it was)
+     */
+    public boolean add(String key, long timestamp) {
+        if (store.get(idEntry(key)) != null) {
+            return false;
         }
+        addNew(key, timestamp);
+        return true;
+    }
+
+    /** Remembers a key the caller just found absent ({@link #contains}), without reading the store again. */
+    public void addNew(String key, long timestamp) {
+        store.put(idEntry(key), time(timestamp));
+        store.put(timeEntry(timestamp, key), PRESENT);
+        scan.written(timestamp);
     }
 
     /**
