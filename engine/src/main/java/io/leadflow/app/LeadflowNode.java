@@ -112,6 +112,7 @@ public final class LeadflowNode implements AutoCloseable {
                         new SlaMetrics(metrics.registry())), settings,
                         topics.all().stream().filter(Topic::purgedOnceConsumed).map(Topic::name).toList());
                 metrics.bind(engine.streams());
+                topics.registerSchemas(settings.applicationId()); // before the first record, not on the stream thread
                 engine.start();
                 started.add(0, engine);
                 health.add("engine", engine::health);

@@ -3,6 +3,8 @@ package io.leadflow.attribution;
 import io.leadflow.avro.AttributedTouch;
 import io.leadflow.avro.AttributionEvent;
 import io.leadflow.avro.AttributionKey;
+import io.leadflow.avro.ChannelDelta;
+import io.leadflow.avro.ChannelKey;
 import io.leadflow.avro.AttributionReason;
 import io.leadflow.avro.CloseOutcome;
 import io.leadflow.avro.ContactKey;
@@ -21,6 +23,7 @@ import io.leadflow.avro.Vendor;
 import io.leadflow.config.AttributionConfig;
 import io.leadflow.config.AttributionConfig.OfflineChannel;
 import io.leadflow.config.LeadflowConfig;
+import io.leadflow.engine.state.DeltaBuffer;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.connectors.gateway.Signatures;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -58,18 +61,25 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
     private final String storeName;
     private final String attributionChild;
     private final String deltasChild;
+    private final String pendingStoreName;
+    private DeltaBuffer<ChannelKey, ChannelDelta> deltas;
     private final OfflineNumbers offlineNumbers;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<ContactKey, TouchHistory> histories;
 
-    /** @param deltasChild where each revision's changes per channel slice go ({@link ChannelShares}) */
+    /**
+     * @param deltasChild  where each revision's changes per channel slice go ({@link ChannelShares}), summed per slice and
+     *                     commit interval
+     * @param pendingStore the sums waiting for the end of the interval ({@link DeltaBuffer})
+     */
     public AttributionProcessor(LeadflowConfig config, AttributionTopology.Replay replay, String storeName, String attributionChild,
-                                String deltasChild) {
+                                String deltasChild, String pendingStore) {
         this.config = config;
         this.replay = replay;
         this.storeName = storeName;
         this.attributionChild = attributionChild;
         this.deltasChild = deltasChild;
+        this.pendingStoreName = pendingStore;
         this.offlineNumbers = new OfflineNumbers(config);
     }
 
@@ -77,6 +87,8 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.histories = context.getStateStore(storeName);
+        this.deltas = new DeltaBuffer<ChannelKey, ChannelDelta>(context, context.getStateStore(pendingStoreName), ChannelShares::sum,
+                ChannelShares::isZero, delta -> context.currentStreamTimeMs(), deltasChild).scheduled();
     }
 
     @Override
@@ -118,7 +130,10 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
             next = outcome(current, event.getPayload())
                     .map(o -> attribute(o.lead(), current.getTouches(), o.reason(), event.getOccurredAt(), settings, replay)).orElse(null);
         }
-        histories.put(record.key(), new TouchHistory(trim(touches, settings.lookback()), next != null ? next : current));
+        TouchHistory updated = new TouchHistory(trim(touches, settings.lookback()), next != null ? next : current);
+        if (!updated.equals(history)) { // most lead events (assigned, SLA steps) change no touch and no attribution
+            histories.put(record.key(), updated);
+        }
         boolean wanted = replay.leadsFrom() == null || next == null || !next.getLeadCreatedAt().isBefore(replay.leadsFrom());
         if (next != null && wanted) {
             long time = event.getOccurredAt().toEpochMilli();
@@ -126,7 +141,7 @@ public final class AttributionProcessor implements Processor<ContactKey, LeadEve
             AttributionEvent previous = current != null && current.getLeadId().equals(next.getLeadId()) ? current : null;
             ZoneId zone = config.tenant(event.getTenant()).map(TenantConfig::zone).orElse(ZoneId.of("UTC"));
             for (var delta : ChannelShares.deltas(previous, next, zone)) {
-                context.forward(new Record<>(delta.key, delta.value, time), deltasChild);
+                deltas.add(delta.key, delta.value);
             }
         }
     }

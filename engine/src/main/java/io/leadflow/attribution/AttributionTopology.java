@@ -1,5 +1,7 @@
 package io.leadflow.attribution;
 
+import io.leadflow.avro.ChannelDelta;
+import io.leadflow.avro.ChannelPerformance;
 import io.leadflow.avro.TouchHistory;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.topics.Topics;
@@ -18,6 +20,7 @@ public final class AttributionTopology {
     public static final String HISTORY_STORE = "attribution-touch-history-store";
     public static final String SINK = "attribution-sink";
     public static final String DELTAS_SINK = "attribution-channel-deltas-sink";
+    public static final String PENDING_STORE = "attribution-pending-channel-deltas-store";
     public static final String DELTAS_SOURCE = "channel-deltas-source";
     public static final String AGGREGATE = "channel-aggregate";
     public static final String FIGURES_STORE = "channel-performance-store";
@@ -57,18 +60,22 @@ public final class AttributionTopology {
                               String leadEvents) {
         var events = topics.leadEvents();
         var attribution = outputs.attribution();
-        topology.addProcessor(ATTRIBUTE, () -> new AttributionProcessor(config, replay, HISTORY_STORE, SINK, DELTAS_SINK), leadEvents);
+        topology.addProcessor(ATTRIBUTE, () -> new AttributionProcessor(config, replay, HISTORY_STORE, SINK, DELTAS_SINK, PENDING_STORE),
+                leadEvents);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE), events.keySerde(),
-                topics.storeValueSerde(TouchHistory.class)), ATTRIBUTE);
+                topics.storeValueSerde(HISTORY_STORE, TouchHistory.class)), ATTRIBUTE);
         topology.addSink(SINK, attribution.name(), attribution.keySerde().serializer(), attribution.valueSerde().serializer(), ATTRIBUTE);
         var deltas = outputs.channelDeltas();
+        // the sums of a commit interval, per slice: in memory (restored from its changelog), cached like the funnel's
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), deltas.keySerde(),
+                topics.storeValueSerde(PENDING_STORE, ChannelDelta.class)).withCachingEnabled(), ATTRIBUTE);
         topology.addSink(DELTAS_SINK, deltas.name(), deltas.keySerde().serializer(), deltas.valueSerde().serializer(), ATTRIBUTE);
 
         var performance = outputs.channelPerformance();
         topology.addSource(DELTAS_SOURCE, deltas.keySerde().deserializer(), deltas.valueSerde().deserializer(), deltas.name());
         topology.addProcessor(AGGREGATE, () -> new ChannelAggregator(FIGURES_STORE, CONTACTS_STORE), DELTAS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIGURES_STORE), deltas.keySerde(),
-                performance.valueSerde()), AGGREGATE);
+                topics.storeValueSerde(FIGURES_STORE, ChannelPerformance.class)), AGGREGATE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTACTS_STORE), Serdes.String(),
                 Serdes.Integer()), AGGREGATE);
         topology.addSink(PERFORMANCE_SINK, performance.name(), performance.keySerde().serializer(), performance.valueSerde().serializer(),

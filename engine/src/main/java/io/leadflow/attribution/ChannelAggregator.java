@@ -46,18 +46,19 @@ public final class ChannelAggregator implements Processor<ChannelKey, ChannelDel
                 .setTenant(slice.getTenant()).setDay(slice.getDay()).setModel(slice.getModel()).setSource(slice.getSource())
                 .setMedium(slice.getMedium()).setCampaign(slice.getCampaign()).setLeads(0).setUniqueContacts(0).setAnswered(0)
                 .setRespondedWithinSla(0).setQualified(0).setWon(0).setRevenue(0);
-        if (delta.getPresent() != 0) {
-            String contact = slice.getTenant() + '|' + slice.getDay() + '|' + slice.getModel() + '|' + slice.getSource() + '|'
-                    + slice.getMedium() + '|' + slice.getCampaign() + '|' + delta.getContactHash();
+        String sliceKey = slice.getTenant() + '|' + slice.getDay() + '|' + slice.getModel() + '|' + slice.getSource() + '|'
+                + slice.getMedium() + '|' + slice.getCampaign() + '|';
+        ChannelShares.presence(delta).forEach((contactHash, change) -> {
+            String contact = sliceKey + contactHash;
             int had = contacts.get(contact) == null ? 0 : contacts.get(contact);
-            int has = had + delta.getPresent();
+            int has = had + change;
             if (has > 0) {
                 contacts.put(contact, has);
             } else {
                 contacts.delete(contact);
             }
             next.setUniqueContacts(next.getUniqueContacts() + (has > 0 ? 1 : 0) - (had > 0 ? 1 : 0));
-        }
+        });
         ChannelPerformance updated = next.setLeads(next.getLeads() + delta.getLeads()).setAnswered(next.getAnswered() + delta.getAnswered())
                 .setRespondedWithinSla(next.getRespondedWithinSla() + delta.getRespondedWithinSla())
                 .setQualified(next.getQualified() + delta.getQualified()).setWon(next.getWon() + delta.getWon())

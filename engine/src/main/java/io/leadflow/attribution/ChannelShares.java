@@ -10,6 +10,7 @@ import org.apache.kafka.streams.KeyValue;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,9 +83,35 @@ final class ChannelShares {
             int present = (is.containsKey(slice) ? 1 : 0) - (was.containsKey(slice) ? 1 : 0);
             if (present != 0 || !change.isZero()) {
                 deltas.add(KeyValue.pair(slice, new ChannelDelta(after.getEventId(), after.getContactHash(), present, change.leads(),
-                        change.answered(), change.respondedWithinSla(), change.qualified(), change.won(), change.revenue())));
+                        change.answered(), change.respondedWithinSla(), change.qualified(), change.won(), change.revenue(), Map.of())));
             }
         }
         return deltas;
+    }
+
+    /** The contacts whose presence in the slice a delta changes, and by how much. */
+    static Map<String, Integer> presence(ChannelDelta delta) {
+        Map<String, Integer> presence = new HashMap<>(delta.getContacts());
+        if (delta.getPresent() != 0) {
+            presence.merge(delta.getContactHash(), delta.getPresent(), Integer::sum);
+        }
+        presence.values().removeIf(n -> n == 0);
+        return presence;
+    }
+
+    /** Two deltas of one slice as one (what a task sends per slice and commit interval). */
+    static ChannelDelta sum(ChannelDelta a, ChannelDelta b) {
+        Map<String, Integer> contacts = presence(a);
+        presence(b).forEach((contact, n) -> contacts.merge(contact, n, Integer::sum));
+        contacts.values().removeIf(n -> n == 0);
+        return new ChannelDelta(b.getEventId(), "", 0, a.getLeads() + b.getLeads(), a.getAnswered() + b.getAnswered(),
+                a.getRespondedWithinSla() + b.getRespondedWithinSla(), a.getQualified() + b.getQualified(), a.getWon() + b.getWon(),
+                a.getRevenue() + b.getRevenue(), contacts);
+    }
+
+    /** A delta that changes nothing (a lead that left a slice and came back within the interval). */
+    static boolean isZero(ChannelDelta delta) {
+        return presence(delta).isEmpty() && new Share(delta.getLeads(), delta.getAnswered(), delta.getRespondedWithinSla(),
+                delta.getQualified(), delta.getWon(), delta.getRevenue()).isZero();
     }
 }

@@ -8,23 +8,21 @@ import io.leadflow.avro.FunnelLead;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.avro.MarketingSource;
 import io.leadflow.config.LeadflowConfig;
+import io.leadflow.engine.state.DeltaBuffer;
 import io.leadflow.config.TenantConfig;
 import io.leadflow.intake.PhoneNumbers;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.time.Duration;
 
 /**
  * Follows each lead through its funnel ({@link FunnelProgress}) from the lead event log, keeps where it is in a store
  * (by lead id: all of a lead's events are on its contact's partition), and works out what each event changes in the
  * funnel figures, slice by slice ({@link FunnelShares}); the changes are summed per slice and sent on, to be re-keyed
- * by slice and added up, once per commit interval ({@link FunnelDeltaBuffer}).
+ * by slice and added up, once per commit interval ({@link DeltaBuffer}).
  */
 public final class FunnelProcessor implements Processor<ContactKey, LeadEvent, FunnelKey, FunnelFigures> {
     static final String UNKNOWN_REGION = "(unknown)";
@@ -33,7 +31,7 @@ public final class FunnelProcessor implements Processor<ContactKey, LeadEvent, F
     private final String pendingStore;
     private final OfflineNumbers offline;
     private KeyValueStore<String, FunnelLead> leads;
-    private FunnelDeltaBuffer deltas;
+    private DeltaBuffer<FunnelKey, FunnelFigures> deltas;
 
     public FunnelProcessor(LeadflowConfig config, String leadsStore, String pendingStore) {
         this.config = config;
@@ -45,11 +43,8 @@ public final class FunnelProcessor implements Processor<ContactKey, LeadEvent, F
     @Override
     public void init(ProcessorContext<FunnelKey, FunnelFigures> context) {
         this.leads = context.getStateStore(leadsStore);
-        this.deltas = new FunnelDeltaBuffer(context, context.getStateStore(pendingStore));
-        // flushed as often as the engine commits: each transaction carries one sum per slice it changed
-        Object commitInterval = context.appConfigs().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
-        context.schedule(Duration.ofMillis(commitInterval == null ? 100 : Long.parseLong(commitInterval.toString())),
-                PunctuationType.WALL_CLOCK_TIME, deltas);
+        this.deltas = new DeltaBuffer<FunnelKey, FunnelFigures>(context, context.getStateStore(pendingStore), FunnelShares::sum,
+                FunnelShares::isZero, figures -> figures.getUpdatedAt().toEpochMilli(), null).scheduled();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.leadflow.funnel;
 
+import io.leadflow.avro.FunnelFigures;
 import io.leadflow.avro.FunnelLead;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.topics.Topics;
@@ -31,17 +32,17 @@ public final class FunnelTopology {
         var performance = topics.funnelPerformance();
         topology.addProcessor(PROGRESS, () -> new FunnelProcessor(config, LEADS_STORE, PENDING_STORE), leadEvents);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEADS_STORE), Serdes.String(),
-                topics.storeValueSerde(FunnelLead.class)), PROGRESS);
+                topics.storeValueSerde(LEADS_STORE, FunnelLead.class)), PROGRESS);
         // a few hundred sums at most, cleared every commit interval: in memory (restored from its changelog), and
         // cached, so that the changelog gets each slice's sum once per commit rather than every change to it
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), deltas.keySerde(),
-                deltas.valueSerde()).withCachingEnabled(), PROGRESS);
+                topics.storeValueSerde(PENDING_STORE, FunnelFigures.class)).withCachingEnabled(), PROGRESS);
         topology.addSink(DELTAS_SINK, deltas.name(), deltas.keySerde().serializer(), deltas.valueSerde().serializer(), PROGRESS);
 
         topology.addSource(DELTAS_SOURCE, deltas.keySerde().deserializer(), deltas.valueSerde().deserializer(), deltas.name());
         topology.addProcessor(AGGREGATE, () -> new FunnelAggregator(FIGURES_STORE), DELTAS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIGURES_STORE), deltas.keySerde(),
-                performance.valueSerde()).withCachingEnabled(), AGGREGATE);
+                topics.storeValueSerde(FIGURES_STORE, FunnelFigures.class)).withCachingEnabled(), AGGREGATE);
         topology.addSink(PERFORMANCE_SINK, performance.name(), performance.keySerde().serializer(), performance.valueSerde().serializer(),
                 AGGREGATE);
     }

@@ -1,6 +1,7 @@
 package io.leadflow.lead;
 
 import io.leadflow.avro.LeadState;
+import io.leadflow.avro.TeamLoad;
 import io.leadflow.attribution.AttributionTopology;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.funnel.FunnelTopology;
@@ -62,14 +63,18 @@ public final class LeadTopology {
                 () -> new LeadLifecycleProcessor(config, NAMES, timing, metrics, rosterChanges), inputs);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(LEAD_ID_STORE), Serdes.String(), events.keySerde()), LIFECYCLE);
+        // not cached, nor are the other per-lead stores: the thread's record cache is shared, and a store with a key per
+        // lead fills it, so that the small cached stores (counts, shares, sums) evict — and log — on every put
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STATE_STORE), events.keySerde(), topics.storeValueSerde(LeadState.class)), LIFECYCLE);
-        topology.addStateStore(TimerIndex.storeBuilder(TIMER_STORE), LIFECYCLE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTS_STORE), Serdes.String(), Serdes.Long()),
+                Stores.persistentKeyValueStore(STATE_STORE), events.keySerde(), topics.storeValueSerde(STATE_STORE, LeadState.class)),
                 LIFECYCLE);
+        topology.addStateStore(TimerIndex.storeBuilder(TIMER_STORE), LIFECYCLE);
+        // a handful of keys written with nearly every lead: cached, each is one changelog record per commit interval
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTS_STORE), Serdes.String(), Serdes.Long())
+                .withCachingEnabled(), LIFECYCLE);
         topology.addSink(EVENTS_SINK, events.name(), events.keySerde().serializer(), events.valueSerde().serializer(), LIFECYCLE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TEAM_SHARES_STORE), Serdes.String(),
-                topics.teamLedger().valueSerde()).withCachingEnabled(), LIFECYCLE);
+                topics.storeValueSerde(TEAM_SHARES_STORE, TeamLoad.class)).withCachingEnabled(), LIFECYCLE);
         var ledger = topics.teamLedger();
         topology.addSink(LEDGER_SINK, ledger.name(), ledger.keySerde().serializer(), ledger.valueSerde().serializer(), LIFECYCLE);
         var alerts = topics.alerts();

@@ -1,8 +1,5 @@
 package io.leadflow.app;
 
-import io.leadflow.avro.CallEvent;
-import io.leadflow.avro.CallStatus;
-import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.LeadCreated;
 import io.leadflow.avro.LeadEvent;
 import io.leadflow.config.LeadflowConfig;

@@ -9,7 +9,6 @@ import io.leadflow.avro.ChannelKey;
 import io.leadflow.avro.ChannelPerformance;
 import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.CrmEntityType;
-import io.leadflow.avro.CrmKey;
 import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.ModelCredits;
 import io.leadflow.avro.StageOutcome;
@@ -171,6 +170,7 @@ class AttributionTopologyTest {
             // Given a call the PBX reported first (direct), then CallTouch's report of it (yandex), and a second caller
             // from yandex whose deal is won with 90 000
             call(engine, "mango:summary:1", "+74951234567", T0);
+            flush(engine); // the direct slice's figures go out with this commit interval's sums
             calltouchCall(engine, "ct:call:1", "+74951234567", "yandex", "cpc", T0.plusSeconds(20));
             ContactKey second = new ContactKey("acme", "+79169999999");
             Touch form = Touch.newBuilder().setTouchId("ct:form:9").setTenant("acme").setVendor(Vendor.CALLTOUCH).setContact(second.getContact())
@@ -180,6 +180,7 @@ class AttributionTopologyTest {
                     .setEntityType(CrmEntityType.DEAL).setEntityId("9").setStageId("C1:WON").setOutcome(StageOutcome.WON)
                     .setAmount(BigDecimal.valueOf(90_000)).setContact(second.getContact()).setOccurredAt(T0.plus(Duration.ofDays(1))).build();
             engine.crmStageChange(won, T0.plus(Duration.ofDays(1)));
+            flush(engine);
 
             // Then, under the linear model, the day's direct slice is empty again and the yandex slice has both leads
             Map<ChannelKey, ChannelPerformance> slices = engine.output(engine.topics().channelPerformance()).readKeyValuesToMap();
@@ -200,6 +201,36 @@ class AttributionTopologyTest {
                         .mapToDouble(ChannelPerformance::getLeads).sum()).as(model.id()).isCloseTo(2.0, within(1e-9));
             }
         }
+    }
+
+    @Test
+    void theChannelChangesOfACommitIntervalLeaveAsOneSumPerSliceWithEachContactsPresence() throws IOException {
+        try (EngineDriver engine = engine()) {
+            // Given forms from yandex by two contacts within one commit interval
+            for (String[] form : new String[][]{{"ct:form:1", "+79160000001"}, {"ct:form:2", "+79160000002"}}) {
+                ContactKey contact = new ContactKey("acme", form[1]);
+                engine.touches().pipeInput(contact, Touch.newBuilder().setTouchId(form[0]).setTenant("acme").setVendor(Vendor.CALLTOUCH)
+                        .setContact(form[1]).setChannel(TouchChannel.FORM).setOccurredAt(T0).setSource("yandex").setMedium("cpc").build(), T0);
+            }
+            var deltas = engine.output(engine.topics().channelDeltas());
+            assertThat(deltas.isEmpty()).as("nothing leaves before the interval ends").isTrue();
+
+            // When the interval ends
+            flush(engine);
+
+            // Then each model's yandex slice gets one delta: both leads, both contacts
+            ChannelKey linear = new ChannelKey("acme", "2026-11-16", "linear/1", "yandex", "cpc", "");
+            assertThat(deltas.readKeyValuesToList()).filteredOn(kv -> kv.key.equals(linear)).singleElement().satisfies(kv -> {
+                assertThat(kv.value.getLeads()).isEqualTo(2.0);
+                assertThat(ChannelShares.presence(kv.value)).hasSize(2).containsValues(1, 1);
+            });
+            assertThat(engine.output(engine.topics().channelPerformance()).readKeyValuesToMap().get(linear).getUniqueContacts()).isEqualTo(2);
+        }
+    }
+
+    /** The end of a commit interval: each task's channel changes, summed per slice, go to the aggregate. */
+    private static void flush(EngineDriver engine) {
+        engine.driver().advanceWallClockTime(Duration.ofSeconds(1));
     }
 
     @Test

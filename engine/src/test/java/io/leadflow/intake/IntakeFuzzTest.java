@@ -1,13 +1,8 @@
 package io.leadflow.intake;
 
-import io.leadflow.avro.CallEvent;
-import io.leadflow.avro.ContactKey;
-import io.leadflow.avro.CrmKey;
-import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.DeadLetter;
 import io.leadflow.avro.RawEnvelope;
 import io.leadflow.avro.RawKey;
-import io.leadflow.avro.Touch;
 import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.config.TenantConfig;

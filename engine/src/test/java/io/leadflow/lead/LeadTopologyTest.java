@@ -6,7 +6,6 @@ import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.CloseOutcome;
 import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.CrmEntityType;
-import io.leadflow.avro.CrmKey;
 import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.LeadAssigned;
 import io.leadflow.avro.LeadClass;
@@ -22,7 +21,6 @@ import io.leadflow.avro.Vendor;
 import io.leadflow.config.LeadflowConfig;
 import io.leadflow.testing.CanonicalInput;
 import io.leadflow.testing.EngineDriver;
-import org.apache.kafka.streams.TestInputTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

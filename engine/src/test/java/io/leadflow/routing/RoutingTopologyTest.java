@@ -7,7 +7,6 @@ import io.leadflow.avro.CallEvent;
 import io.leadflow.avro.CallStatus;
 import io.leadflow.avro.ContactKey;
 import io.leadflow.avro.CrmEntityType;
-import io.leadflow.avro.CrmKey;
 import io.leadflow.avro.CrmStageChange;
 import io.leadflow.avro.LeadAssigned;
 import io.leadflow.avro.LeadEvent;

@@ -73,6 +73,7 @@ public final class Topics {
     private final Topic<FunnelKey, FunnelFigures> funnelPerformance;
     private final SchemaRegistryClient registry;
     private final Map<String, ?> serdeConfig;
+    private final Map<String, SpecificAvroSerde<?>> storeSerdes = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param registry     the schema registry all serdes share (one client, one cache)
@@ -205,11 +206,31 @@ public final class Topics {
         return funnelPerformance;
     }
 
-    /** A serde for the values of a state store (registered under its changelog topic's subject). */
-    public <T extends SpecificRecord> Serde<T> storeValueSerde(Class<T> type) {
+    /**
+     * A serde for the values of the state store {@code store}, registered under its changelog topic's subject (see
+     * {@link #registerSchemas}).
+     */
+    public <T extends SpecificRecord> Serde<T> storeValueSerde(String store, Class<T> type) {
         SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, registry);
         serde.configure(serdeConfig, false);
+        storeSerdes.put(store, serde);
         return serde;
+    }
+
+    /**
+     * Registers (or looks up) every value schema the engine writes — its topics', and its stores' under their changelogs'
+     * subjects — before it starts: otherwise the first record of each (about twenty-five) waits for the registry on the
+     * stream thread, and so does every record behind it, in the first seconds after the engine said it was up.
+     *
+     * @param applicationId the Kafka Streams application, whose changelog topics are {@code <id>-<store>-changelog}
+     */
+    public void registerSchemas(String applicationId) {
+        for (Topic<?, ?> topic : all()) {
+            if (topic.valueSerde() instanceof SpecificAvroSerde<?> serde) {
+                serde.register(topic.name());
+            }
+        }
+        storeSerdes.forEach((store, serde) -> serde.register(applicationId + "-" + store + "-changelog"));
     }
 
     /** Every topic leadflow owns, for provisioning. */

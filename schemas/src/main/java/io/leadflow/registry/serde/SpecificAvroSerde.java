@@ -29,6 +29,11 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
         deserializer.configure(configs, isKey);
     }
 
+    /** {@link SpecificAvroSerializer#register}. */
+    public void register(String topic) {
+        serializer.register(topic);
+    }
+
     @Override
     public Serializer<T> serializer() {
         return serializer;

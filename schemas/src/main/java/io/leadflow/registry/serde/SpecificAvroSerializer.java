@@ -83,6 +83,16 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
         return out.toByteArray();
     }
 
+    /**
+     * Registers (or looks up) the schema for records of {@code topic} now, so that the first record written there does not
+     * wait for the registry: a stream thread that meets a new subject in the middle of a transaction holds every record
+     * behind it for a round trip.
+     */
+    public void register(String topic) {
+        String subject = strategy.subject(topic, isKey, schema);
+        idsBySubject.computeIfAbsent(subject, this::schemaId);
+    }
+
     private int schemaId(String subject) {
         if (autoRegister) {
             return registry.register(subject, schema);
